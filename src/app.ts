@@ -1,0 +1,123 @@
+/**
+ * The Fastify app factory, shared by the entry point (server.ts) and the tests (through `app.inject`).
+ */
+
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+
+import { selectEngine } from './compute/engines.js';
+import type { Config } from './config.js';
+import { DomainError } from './errors.js';
+import { analysisRoutes } from './routes/analysis.js';
+import { decompositionRoutes } from './routes/decompositions.js';
+import { healthRoutes } from './routes/health.js';
+import { orthogonalizationRoutes } from './routes/orthogonalization.js';
+import { ComputePool } from './services/compute-pool.js';
+import type { LinalgDeps } from './services/linalg.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    pool: ComputePool;
+    linalg: LinalgDeps;
+    engineName: string;
+  }
+}
+
+export interface BuildOptions {
+  /** pino options, `false` for no logs, or a ready logger instance (tests capture output this way). */
+  logger?: FastifyServerOptions['logger'];
+  loggerInstance?: FastifyServerOptions['loggerInstance'];
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? { level: config.logLevel } }),
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+
+  const pool = new ComputePool({ threads: config.workerThreads, timeoutMs: config.computeTimeoutMs, engine: config.linalgEngine });
+  app.decorate('config', config);
+  app.decorate('pool', pool);
+  app.decorate('linalg', { pool, maxMatrixElements: config.maxMatrixElements });
+  app.decorate('engineName', selectEngine(config.linalgEngine).name);
+  app.addHook('onClose', async () => pool.close());
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const rejection = toDomainError(error, config);
+    if (rejection.status >= 500 && rejection.code === 'INTERNAL_ERROR') {
+      request.log.error({ err: error }, 'request failed with an unexpected error');
+    } else {
+      request.log.info({ code: rejection.code, statusCode: rejection.status }, 'request rejected');
+    }
+    void reply.code(rejection.status).send(rejection.toBody());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const rejection = new DomainError('NOT_FOUND', { method: request.method, url: request.url.split('?')[0] });
+    void reply.code(404).send(rejection.toBody());
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Vectorspace',
+        version: '0.1.0',
+        description: 'Linear algebra for language models: float64 decompositions, subspaces and embedding analytics.',
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes);
+  await app.register(decompositionRoutes);
+  await app.register(analysisRoutes);
+  await app.register(orthogonalizationRoutes);
+
+  return app;
+}
+
+/** Maps anything thrown while serving a request onto a catalogue entry. */
+function toDomainError(error: FastifyError, config: Config): DomainError {
+  if (error instanceof DomainError) return error;
+
+  if (error.validation && error.validation.length > 0) {
+    const first = error.validation[0]!;
+    const path = missingPropertyPath(first) ?? (first.instancePath || '/');
+    return new DomainError('INVALID_REQUEST', { path, reason: first.message ?? 'invalid value', ...allowedValues(first.params) });
+  }
+
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new DomainError('BODY_TOO_LARGE', { limit: config.bodyLimitBytes });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new DomainError('UNSUPPORTED_MEDIA_TYPE', { contentType: error.message.replace(/^Unsupported Media Type:\s*/, '') });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new DomainError('INVALID_JSON', { reason: 'the body is empty' });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new DomainError('INVALID_JSON', { reason: error.message });
+  }
+  if (error instanceof SyntaxError) return new DomainError('INVALID_JSON', { reason: error.message });
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return new DomainError('INVALID_REQUEST', { path: '/', reason: error.message });
+  }
+  return new DomainError('INTERNAL_ERROR');
+}
+
+function missingPropertyPath(issue: { keyword: string; instancePath: string; params: Record<string, unknown> }): string | undefined {
+  if (issue.keyword === 'required') return `${issue.instancePath}/${String(issue.params.missingProperty)}`;
+  if (issue.keyword === 'additionalProperties') return `${issue.instancePath}/${String(issue.params.additionalProperty)}`;
+  return undefined;
+}
+
+function allowedValues(params: Record<string, unknown>): Record<string, unknown> {
+  return 'allowedValues' in params ? { allowed: params.allowedValues } : {};
+}

@@ -1,0 +1,74 @@
+/**
+ * Service configuration from environment variables, validated once at start. Every invalid variable is reported
+ * (name, value, what is expected) before the service exits, not just the first.
+ */
+
+import { availableParallelism } from 'node:os';
+
+import type { EngineChoice } from './compute/engines.js';
+
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Largest matrix accepted, in elements (rows × columns). */
+  maxMatrixElements: number;
+  /** Largest request body, in bytes. */
+  bodyLimitBytes: number;
+  /** Time limit of one compute task, queueing included, in milliseconds. */
+  computeTimeoutMs: number;
+  /** Worker threads in the compute pool. */
+  workerThreads: number;
+  linalgEngine: EngineChoice;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+
+  const integer = (name: string, fallback: number, min: number, max: number, unit: string): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+      problems.push(`${name}=${JSON.stringify(raw)} is invalid: expected an integer from ${min} to ${max} (${unit}).`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const choice = <T extends string>(name: string, fallback: T, allowed: readonly T[]): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${name}=${JSON.stringify(raw)} is invalid: expected one of ${allowed.join(', ')}.`);
+      return fallback;
+    }
+    return raw as T;
+  };
+
+  const config: Config = {
+    host: env.HOST || '127.0.0.1',
+    port: integer('PORT', 8080, 0, 65535, 'TCP port; 0 picks a free one'),
+    logLevel: choice('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    maxMatrixElements: integer('MAX_MATRIX_ELEMENTS', 2048 * 2048, 1, 2 ** 28, 'elements per matrix'),
+    bodyLimitBytes: integer('BODY_LIMIT_BYTES', 128 * 1024 * 1024, 1024, 2 ** 30, 'bytes'),
+    computeTimeoutMs: integer('COMPUTE_TIMEOUT_MS', 60_000, 1, 3_600_000, 'milliseconds'),
+    workerThreads: integer('WORKER_THREADS', Math.max(1, availableParallelism()), 1, 256, 'threads'),
+    linalgEngine: choice('LINALG_ENGINE', 'auto', ['auto', 'native', 'js'] as const),
+  };
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,89 @@
+/**
+ * The error catalogue: every rejection the service makes, REST or GraphQL, comes from one of these entries, so a
+ * client can switch on `code`. The HTTP status lives here too; GraphQL puts the same code in `extensions.code`.
+ *
+ * Compute code throws `DomainError` (code and parameters only); the HTTP layer renders it with this catalogue.
+ */
+
+type Params = Record<string, unknown>;
+
+interface CatalogueEntry {
+  status: number;
+  message: (params: Params) => string;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export const errorCatalogue = {
+  INVALID_REQUEST: { status: 400, message: (p) => `Invalid request at ${p.path || '/'}: ${p.reason}.` },
+  INVALID_JSON: { status: 400, message: (p) => `The request body is not valid JSON: ${p.reason}.` },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: (p) => `Content type ${show(p.contentType)} is not supported; send application/json.` },
+  BODY_TOO_LARGE: { status: 413, message: (p) => `The request body exceeds the limit of ${p.limit} bytes (BODY_LIMIT_BYTES).` },
+  EMPTY_MATRIX: { status: 400, message: (p) => `The matrix at ${p.path} is empty; send at least one row with at least one number.` },
+  RAGGED_MATRIX: { status: 400, message: (p) => `Row ${p.row} of the matrix at ${p.path} has ${p.got} entries, but row 0 has ${p.expected}.` },
+  NOT_A_NUMBER: { status: 400, message: (p) => `The value at ${p.path} is ${show(p.value)}, not a number.` },
+  NON_FINITE_VALUE: { status: 400, message: (p) => `The value at ${p.path} is ${p.value}; only finite numbers are accepted.` },
+  INVALID_MATRIX: { status: 400, message: (p) => `The matrix at ${p.path} is invalid: ${p.reason}.` },
+  INVALID_BASE64: { status: 400, message: (p) => `The data at ${p.path} is not valid base64 (RFC 4648, standard alphabet, padded).` },
+  DATA_LENGTH_MISMATCH: { status: 400, message: (p) => `The data at ${p.path} decodes to ${p.got} bytes, but shape ${show(p.shape)} of ${p.dtype} needs ${p.expected}.` },
+  MATRIX_TOO_LARGE: { status: 413, message: (p) => `The matrix at ${p.path} has ${p.elements} elements, more than the limit of ${p.limit} (MAX_MATRIX_ELEMENTS).` },
+  RESULT_TOO_LARGE: { status: 422, message: (p) => `The result would have ${p.elements} elements, more than the limit of ${p.limit}; ${p.hint}.` },
+  INVALID_PARAMETER: { status: 400, message: (p) => `The value at ${p.path} is ${show(p.value)}: ${p.reason}.` },
+  CONFLICTING_TOLERANCES: { status: 400, message: () => 'Give either rtol or atol, not both (numpy.linalg.matrix_rank rejects both together too).' },
+  NOT_SQUARE: { status: 422, message: (p) => `The operation needs a square matrix, but the matrix at ${p.path} is ${p.rows}×${p.cols}.` },
+  NOT_SYMMETRIC: { status: 422, message: (p) => `The matrix at ${p.path} is not symmetric: the largest asymmetry |a[i][j] − a[j][i]| is ${p.maxAsymmetry} at (${p.row}, ${p.col}). Pass symmetrize: "lower", "upper" or "average" to choose how to read it.` },
+  SHAPE_MISMATCH: { status: 422, message: (p) => `Shapes do not match: ${p.reason}.` },
+  LINEARLY_DEPENDENT: { status: 422, message: (p) => `Vector ${p.index} is linearly dependent on the vectors before it (residual ${p.residual} ≤ ${p.threshold}); pass dropDependent: true to drop such vectors.` },
+  COMPUTE_TIMEOUT: { status: 503, message: (p) => `The computation did not finish within ${p.limitMs} ms (COMPUTE_TIMEOUT_MS) and was stopped; send a smaller problem or raise the limit.` },
+  COMPUTE_QUEUE_FULL: { status: 503, message: (p) => `All ${p.threads} compute workers are busy and the queue is full; retry shortly.` },
+  NOT_FOUND: { status: 404, message: (p) => `No route matches ${p.method} ${p.url}.` },
+  INTERNAL_ERROR: { status: 500, message: () => 'An internal error occurred; the request id in the log has the details.' },
+} satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** A rejection raised below the HTTP layer: a catalogue code and the parameters its message needs. */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly params: Params;
+
+  constructor(code: ErrorCode, params: Params = {}) {
+    super(errorCatalogue[code].message(params));
+    this.name = 'DomainError';
+    this.code = code;
+    this.params = params;
+  }
+
+  get status(): number {
+    return errorCatalogue[this.code].status;
+  }
+
+  /** The JSON body of the reply: fastify's error fields plus the code's parameters (path, value, ...). */
+  toBody(): Record<string, unknown> {
+    return {
+      statusCode: this.status,
+      code: this.code,
+      error: httpReason(this.status),
+      message: this.message,
+      ...this.params,
+    };
+  }
+}
+
+function httpReason(status: number): string {
+  const reasons: Record<number, string> = {
+    400: 'Bad Request',
+    404: 'Not Found',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+    422: 'Unprocessable Entity',
+    500: 'Internal Server Error',
+    503: 'Service Unavailable',
+  };
+  return reasons[status] ?? 'Error';
+}

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+
+import { buildApp } from '../src/app.js';
+import { type Config, loadConfig } from '../src/config.js';
+import { type Dense, fromRows } from '../src/compute/dense.js';
+
+/** Builds the app with no logs and one compute worker unless the test overrides it. */
+export async function makeApp(overrides: Partial<Config> = {}): Promise<FastifyInstance> {
+  const config: Config = { ...loadConfig({}), workerThreads: 1, logLevel: 'silent', ...overrides };
+  const app = await buildApp(config, { logger: false });
+  await app.ready();
+  return app;
+}
+
+export interface JsonReply {
+  status: number;
+  // Replies are checked field by field in the tests.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+export async function post(app: FastifyInstance, url: string, payload: unknown): Promise<JsonReply> {
+  const response = await app.inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
+  return { status: response.statusCode, body: response.json() };
+}
+
+/** A seeded pseudo-random generator (mulberry32), so property tests are reproducible. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomMatrix(rows: number, cols: number, random: () => number, scale = 1): Dense {
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = (random() * 2 - 1) * scale;
+  return { rows, cols, data };
+}
+
+export function hilbert(n: number): Dense {
+  return fromRows(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => 1 / (i + j + 1))));
+}
