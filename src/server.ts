@@ -4,6 +4,7 @@
 
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { EngineUnavailableError } from './compute/engines.js';
 
 async function main(): Promise<void> {
   let config;
@@ -17,7 +18,16 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const app = await buildApp(config);
+  let app;
+  try {
+    app = await buildApp(config);
+  } catch (error) {
+    if (error instanceof EngineUnavailableError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
   app.log.info({ linalgEngine: app.engineName, workerThreads: config.workerThreads }, 'compute engines selected');
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -50,4 +50,6 @@ export interface LinalgEngine {
   eigh(a: Dense): EighFactors;
   /** Sign and log-magnitude of the determinant of a square matrix, from an LU factorisation with partial pivoting. */
   slogdet(a: Dense): LuDeterminant;
+  /** A·B for A: m×k and B: k×n (dgemm in the native engine). */
+  matmul(a: Dense, b: Dense): Dense;
 }

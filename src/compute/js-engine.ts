@@ -9,7 +9,7 @@
 
 import { EigenvalueDecomposition, LuDecomposition, Matrix, SingularValueDecomposition } from 'ml-matrix';
 
-import { type Dense, isZero, identity, transpose, zeros } from './dense.js';
+import { type Dense, isZero, identity, matmul, transpose, zeros } from './dense.js';
 import type { EighFactors, LinalgEngine, LuDeterminant, QrFactors, SvdFactors, SvdVectors } from './engine.js';
 import { applyQ, columnMajorToDense, extractR, formQ, householderQr } from './householder.js';
 
@@ -19,6 +19,7 @@ export const jsEngine: LinalgEngine = {
   qr: qrJs,
   eigh: eighJs,
   slogdet: slogdetJs,
+  matmul,
 };
 
 function svdJs(a: Dense, vectors: SvdVectors): SvdFactors {
