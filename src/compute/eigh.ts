@@ -10,7 +10,8 @@
 
 import type { LinalgEngine } from './engine.js';
 import { DomainError } from '../errors.js';
-import { type Dense, EPSILON, clearNegativeZeros, frobeniusNorm, matmul, maxAbs, normalizeColumnSigns, orthogonalityError, scaleColumns, subtract, zeros } from './dense.js';
+import { orthogonalityErrorOf } from './accuracy.js';
+import { type Dense, EPSILON, clearNegativeZeros, frobeniusNorm, maxAbs, normalizeColumnSigns, scaleColumns, subtract, zeros } from './dense.js';
 
 export type Symmetrize = 'none' | 'lower' | 'upper' | 'average';
 
@@ -42,12 +43,12 @@ export function eigh(engine: LinalgEngine, a: Dense, symmetrize: Symmetrize, pat
   normalizeColumnSigns(vectors, []);
 
   const norm = frobeniusNorm(symmetric);
-  const residual = frobeniusNorm(subtract(matmul(symmetric, vectors), scaleColumns(vectors, values)));
+  const residual = frobeniusNorm(subtract(engine.matmul(symmetric, vectors), scaleColumns(vectors, values)));
   return {
     values,
     vectors: clearNegativeZeros(vectors),
     residual: norm === 0 ? residual : residual / norm,
-    orthogonalityError: orthogonalityError(vectors),
+    orthogonalityError: orthogonalityErrorOf(engine, vectors),
     maxAsymmetry: asymmetry.value,
     symmetrize,
   };

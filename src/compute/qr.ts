@@ -8,7 +8,8 @@
  */
 
 import type { LinalgEngine } from './engine.js';
-import { type Dense, clearNegativeZeros, matmul, orthogonalityError, relativeError, zeros } from './dense.js';
+import { orthogonalityErrorOf } from './accuracy.js';
+import { type Dense, clearNegativeZeros, relativeError, zeros } from './dense.js';
 
 export interface QrOptions {
   mode: 'reduced' | 'complete';
@@ -39,8 +40,8 @@ export function qr(engine: LinalgEngine, a: Dense, options: QrOptions): QrResult
     q: clearNegativeZeros(q),
     r: clearNegativeZeros(r),
     permutation: Array.from(permutation),
-    reconstructionError: relativeError(permuteColumns(a, permutation), matmul(q, r)),
-    orthogonalityError: orthogonalityError(q),
+    reconstructionError: relativeError(permuteColumns(a, permutation), engine.matmul(q, r)),
+    orthogonalityError: orthogonalityErrorOf(engine, q),
   };
 }
 

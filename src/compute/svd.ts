@@ -10,15 +10,14 @@
  */
 
 import type { LinalgEngine } from './engine.js';
+import { orthogonalityErrorOf } from './accuracy.js';
 import { DomainError } from '../errors.js';
 import {
   type Dense,
   clearNegativeZeros,
   columnRange,
   leadingColumns,
-  matmul,
   normalizeColumnSigns,
-  orthogonalityError,
   relativeError,
   scaleColumns,
   transpose,
@@ -59,14 +58,14 @@ export function svd(engine: LinalgEngine, a: Dense, options: SvdOptions): SvdRes
   const sk = factors.s.slice(0, k);
 
   // The reconstruction error measures the decomposition itself, so it uses all p triplets even when truncating.
-  const product = matmul(scaleColumns(leadingColumns(u, p), factors.s), transpose(leadingColumns(v, p)));
+  const product = engine.matmul(scaleColumns(leadingColumns(u, p), factors.s), transpose(leadingColumns(v, p)));
   const result: SvdResult = {
     u: clearNegativeZeros(uk),
     s: sk,
     v: clearNegativeZeros(vk),
     reconstructionError: relativeError(a, product),
-    orthogonalityErrorU: orthogonalityError(uk),
-    orthogonalityErrorV: orthogonalityError(vk),
+    orthogonalityErrorU: orthogonalityErrorOf(engine, uk),
+    orthogonalityErrorV: orthogonalityErrorOf(engine, vk),
   };
   if (options.rank !== undefined) {
     let tail = 0;

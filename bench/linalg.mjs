@@ -1,0 +1,244 @@
+#!/usr/bin/env node
+/**
+ * Benchmark of the float64 engines against numpy: SVD (thin), QR (reduced, unpivoted) and eigh at 256² and 512²,
+ * matmul at 1024². Each is timed through the native engine directly, through the JavaScript engine directly,
+ * through the HTTP endpoint (app.inject, base64 in and out, one worker, native engine), and in numpy with
+ * OPENBLAS_NUM_THREADS=1, all on the same matrices in the same run. numpy is skipped with a message when python3
+ * or numpy is missing.
+ *
+ * Each time is the minimum over the repetitions after one warm-up call; the minimum is the least disturbed by other
+ * processes on a shared machine. Results go to docs/benchmarks.md between the `linalg` markers.
+ *
+ * Run with `npm run bench:linalg` (it builds dist/ first).
+ */
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { buildApp } = await import(path.join(root, 'dist/src/app.js'));
+const { loadConfig } = await import(path.join(root, 'dist/src/config.js'));
+const { getNativeEngine } = await import(path.join(root, 'dist/src/compute/engines.js'));
+const { jsEngine } = await import(path.join(root, 'dist/src/compute/js-engine.js'));
+const { loadNativeBinding } = await import(path.join(root, 'dist/src/compute/native-binding.js'));
+
+const SECTION = 'linalg';
+const REPETITIONS = { numpy: 7, native: 7, http: 5, js: 2 };
+
+const CASES = [
+  { op: 'svd', n: 256 },
+  { op: 'svd', n: 512 },
+  { op: 'qr', n: 256 },
+  { op: 'qr', n: 512 },
+  { op: 'eigh', n: 256 },
+  { op: 'eigh', n: 512 },
+  { op: 'matmul', n: 1024 },
+];
+
+/** mulberry32, the generator of test/helpers.ts, so runs are reproducible. */
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomMatrix(n, seed, symmetric) {
+  const random = seededRandom(seed);
+  const data = new Float64Array(n * n);
+  for (let i = 0; i < data.length; i++) data[i] = random() * 2 - 1;
+  if (symmetric) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) data[i * n + j] = data[j * n + i];
+    }
+  }
+  return { rows: n, cols: n, data };
+}
+
+function inputsOf({ op, n }) {
+  const a = randomMatrix(n, n, op === 'eigh');
+  return op === 'matmul' ? [a, randomMatrix(n, n + 1, false)] : [a];
+}
+
+function runEngine(engine, op, [a, b]) {
+  switch (op) {
+    case 'svd':
+      return engine.svd(a, 'thin');
+    case 'qr':
+      return engine.qr(a, 'reduced', false);
+    case 'eigh':
+      return engine.eigh(a);
+    case 'matmul':
+      return engine.matmul(a, b);
+  }
+  throw new Error(`unknown operation ${op}`);
+}
+
+/** Minimum wall time of `repetitions` calls after one warm-up, in milliseconds. */
+async function timeMin(repetitions, call) {
+  await call();
+  let best = Infinity;
+  for (let i = 0; i < repetitions; i++) {
+    const start = process.hrtime.bigint();
+    await call();
+    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return best;
+}
+
+const HTTP_ROUTES = {
+  svd: ['/v1/decompositions/svd', {}],
+  qr: ['/v1/decompositions/qr', { mode: 'reduced' }],
+  eigh: ['/v1/decompositions/eigh', {}],
+};
+
+function base64Matrix(a) {
+  return { shape: [a.rows, a.cols], dtype: 'float64', data: Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).toString('base64') };
+}
+
+/** numpy timings for every case, or a reason string when numpy cannot run. */
+function runNumpy(cases, inputs) {
+  const directory = mkdtempSync(path.join(tmpdir(), 'vectorspace-bench-'));
+  try {
+    const manifest = cases.map((benchCase, index) => {
+      const files = inputs[index].map((matrix, k) => {
+        const file = path.join(directory, `${index}-${k}.f64`);
+        writeFileSync(file, matrix.data);
+        return file;
+      });
+      return { ...benchCase, files };
+    });
+    const manifestFile = path.join(directory, 'manifest.json');
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+
+    const script = `
+import json, sys, time
+import numpy as np
+manifest = json.load(open(sys.argv[1]))
+repetitions = int(sys.argv[2])
+ops = {
+  'svd': lambda a: np.linalg.svd(a[0], full_matrices=False),
+  'qr': lambda a: np.linalg.qr(a[0], mode='reduced'),
+  'eigh': lambda a: np.linalg.eigh(a[0]),
+  'matmul': lambda a: a[0] @ a[1],
+}
+results = []
+for case in manifest:
+  n = case['n']
+  arrays = [np.fromfile(f, dtype='<f8').reshape(n, n) for f in case['files']]
+  op = ops[case['op']]
+  op(arrays)
+  best = float('inf')
+  for _ in range(repetitions):
+    start = time.perf_counter()
+    op(arrays)
+    best = min(best, time.perf_counter() - start)
+  results.append(best * 1000)
+config = np.show_config(mode='dicts')['Build Dependencies']['blas']
+print(json.dumps({'times': results, 'numpy': np.__version__, 'blas': f"{config.get('name')} {config.get('version')}"}))
+`;
+    const python = spawnSync('python3', ['-c', script, manifestFile, String(REPETITIONS.numpy)], {
+      env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+      encoding: 'utf8',
+    });
+    if (python.error) return `python3 could not start (${python.error.message})`;
+    if (python.status !== 0) return `python3 with numpy failed: ${python.stderr.trim().split('\n').pop()}`;
+    return JSON.parse(python.stdout);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+function formatMs(value) {
+  if (value === undefined) return '—';
+  return value >= 100 ? value.toFixed(0) : value.toFixed(value >= 10 ? 1 : 2);
+}
+
+function formatRatio(value, reference) {
+  if (value === undefined || reference === undefined) return '—';
+  return `${(value / reference).toFixed(2)}×`;
+}
+
+function writeSection(markdown) {
+  const file = path.join(root, 'docs', 'benchmarks.md');
+  const begin = `<!-- BEGIN ${SECTION} -->`;
+  const end = `<!-- END ${SECTION} -->`;
+  const block = `${begin}\n${markdown.trim()}\n${end}`;
+  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = text.indexOf(begin);
+  const stop = text.indexOf(end);
+  if (start !== -1 && stop > start) {
+    text = text.slice(0, start) + block + text.slice(stop + end.length);
+  } else {
+    text = `${text.trimEnd()}\n\n${block}\n`;
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+async function main() {
+  const native = getNativeEngine();
+  if (!native) process.stdout.write(`native engine unavailable (${loadNativeBinding().error}); timing the JavaScript engine only.\n`);
+
+  const inputs = CASES.map(inputsOf);
+  const numpy = runNumpy(CASES, inputs);
+  if (typeof numpy === 'string') process.stdout.write(`numpy skipped: ${numpy}\n`);
+
+  const app = await buildApp({ ...loadConfig({}), workerThreads: 1, logLevel: 'silent', linalgEngine: native ? 'native' : 'js' }, { logger: false });
+  await app.ready();
+
+  const rows = [];
+  try {
+    for (const [index, benchCase] of CASES.entries()) {
+      const { op, n } = benchCase;
+      const row = { op, n, numpy: typeof numpy === 'string' ? undefined : numpy.times[index] };
+      if (native) row.native = await timeMin(REPETITIONS.native, () => runEngine(native, op, inputs[index]));
+      row.js = await timeMin(REPETITIONS.js, () => runEngine(jsEngine, op, inputs[index]));
+
+      if (HTTP_ROUTES[op]) {
+        const [url, options] = HTTP_ROUTES[op];
+        const payload = JSON.stringify({ matrix: base64Matrix(inputs[index][0]), ...options });
+        row.http = await timeMin(REPETITIONS.http, async () => {
+          const response = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } });
+          if (response.statusCode !== 200) throw new Error(`${url} returned ${response.statusCode}: ${response.body.slice(0, 200)}`);
+        });
+      }
+      rows.push(row);
+      process.stdout.write(`${op} ${n}²: numpy ${formatMs(row.numpy)} ms, native ${formatMs(row.native)} ms, http ${formatMs(row.http)} ms, js ${formatMs(row.js)} ms\n`);
+    }
+  } finally {
+    await app.close();
+  }
+
+  const blas = native ? loadNativeBinding().binding.blasInfo().config : 'not loaded';
+  const header = [
+    '## linalg',
+    '',
+    `Produced by \`npm run bench:linalg\` (bench/linalg.mjs) on ${new Date().toISOString().slice(0, 10)}: ${cpus()[0]?.model ?? 'unknown CPU'}, ` +
+      `${cpus().length} cores shared with other jobs, Node ${process.version}.`,
+    `Native engine: ${blas}, one thread. numpy: ${typeof numpy === 'string' ? `skipped (${numpy})` : `${numpy.numpy} on ${numpy.blas}, OPENBLAS_NUM_THREADS=1`}.`,
+    'Times are the minimum of several runs after a warm-up, in milliseconds; ratios are against numpy (lower is faster).',
+    'SVD is thin (dgesdd), QR reduced without pivoting (dgeqrf + dorgqr), eigh dsyevd, matmul dgemm. HTTP is the',
+    'endpoint through app.inject with base64 matrices in and out and one native worker; it includes parsing, the',
+    "callers' sign rule and their reconstruction and orthogonality checks, and encoding. There is no matmul endpoint.",
+    '',
+    '| operation | size | numpy ms | native ms | native / numpy | HTTP ms | HTTP / numpy | js ms | js / numpy |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  const lines = rows.map(
+    (row) =>
+      `| ${row.op} | ${row.n}² | ${formatMs(row.numpy)} | ${formatMs(row.native)} | ${formatRatio(row.native, row.numpy)} | ` +
+      `${formatMs(row.http)} | ${formatRatio(row.http, row.numpy)} | ${formatMs(row.js)} | ${formatRatio(row.js, row.numpy)} |`,
+  );
+  writeSection([...header, ...lines].join('\n'));
+  process.stdout.write('wrote the linalg section of docs/benchmarks.md\n');
+}
+
+await main();
