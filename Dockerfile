@@ -1,0 +1,22 @@
+# Vectorspace with the native LAPACK engine: the image installs LAPACKE and OpenBLAS so that `npm ci` builds the
+# binding (node:20-bookworm already has g++, make and python3 for node-gyp).
+FROM node:20-bookworm
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libopenblas-dev liblapacke-dev \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts ./scripts
+COPY native ./native
+RUN npm ci --no-audit --no-fund
+
+COPY . .
+RUN npm run build
+
+ENV HOST=0.0.0.0 \
+    PORT=8080 \
+    LINALG_ENGINE=native
+EXPOSE 8080
+CMD ["npm", "start"]
