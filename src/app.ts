@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { selectEngine } from './compute/engines.js';
 import type { Config } from './config.js';
 import { DomainError } from './errors.js';
+import { registerGraphql } from './graphql/index.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { decompositionRoutes } from './routes/decompositions.js';
 import { healthRoutes } from './routes/health.js';
@@ -81,6 +82,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(decompositionRoutes);
   await app.register(analysisRoutes);
   await app.register(orthogonalizationRoutes);
+  await registerGraphql(app, { maxDepth: config.graphqlMaxDepth, maxCost: config.graphqlMaxCost, maxAliases: config.graphqlMaxAliases });
 
   return app;
 }

@@ -20,6 +20,10 @@ export interface Config {
   /** Worker threads in the compute pool. */
   workerThreads: number;
   linalgEngine: EngineChoice;
+  /** GraphQL limits: selection depth, static cost (see graphql/limits.ts) and aliases per document. */
+  graphqlMaxDepth: number;
+  graphqlMaxCost: number;
+  graphqlMaxAliases: number;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +71,9 @@ export function loadConfig(env: Env = process.env): Config {
     computeTimeoutMs: integer('COMPUTE_TIMEOUT_MS', 60_000, 1, 3_600_000, 'milliseconds'),
     workerThreads: integer('WORKER_THREADS', Math.max(1, availableParallelism()), 1, 256, 'threads'),
     linalgEngine: choice('LINALG_ENGINE', 'auto', ['auto', 'native', 'js'] as const),
+    graphqlMaxDepth: integer('GRAPHQL_MAX_DEPTH', 12, 7, 100, 'levels of nested selections; GraphiQL introspection needs 7'),
+    graphqlMaxCost: integer('GRAPHQL_MAX_COST', 1000, 1, 1_000_000, 'cost units'),
+    graphqlMaxAliases: integer('GRAPHQL_MAX_ALIASES', 30, 0, 10_000, 'aliases per document'),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

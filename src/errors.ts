@@ -44,6 +44,10 @@ export const errorCatalogue = {
   CONVERGENCE_FAILURE: { status: 422, message: (p) => `LAPACK ${p.routine} did not converge on the ${p.rows}×${p.cols} matrix at ${p.path} (info ${p.info}); rescaling the matrix or using LINALG_ENGINE=js may help.` },
   COMPUTE_TIMEOUT: { status: 503, message: (p) => `The computation did not finish within ${p.limitMs} ms (COMPUTE_TIMEOUT_MS) and was stopped; send a smaller problem or raise the limit.` },
   COMPUTE_QUEUE_FULL: { status: 503, message: (p) => `All ${p.threads} compute workers are busy and the queue is full; retry shortly.` },
+  GRAPHQL_VALIDATION_FAILED: { status: 400, message: (p) => `The GraphQL document is invalid: ${p.reason}.` },
+  GRAPHQL_QUERY_TOO_DEEP: { status: 400, message: (p) => `The GraphQL query is deeper than the limit of ${p.limit} (GRAPHQL_MAX_DEPTH).` },
+  GRAPHQL_QUERY_TOO_COSTLY: { status: 400, message: (p) => `The GraphQL query costs ${p.cost}, more than the limit of ${p.limit} (GRAPHQL_MAX_COST).` },
+  GRAPHQL_TOO_MANY_ALIASES: { status: 400, message: (p) => `The GraphQL document uses ${p.aliases} aliases, more than the limit of ${p.limit} (GRAPHQL_MAX_ALIASES).` },
   NOT_FOUND: { status: 404, message: (p) => `No route matches ${p.method} ${p.url}.` },
   INTERNAL_ERROR: { status: 500, message: () => 'An internal error occurred; the request id in the log has the details.' },
 } satisfies Record<string, CatalogueEntry>;

@@ -4,10 +4,14 @@ import { buildApp } from '../src/app.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { type Dense, fromRows } from '../src/compute/dense.js';
 
-/** Builds the app with no logs and one compute worker unless the test overrides it. */
-export async function makeApp(overrides: Partial<Config> = {}): Promise<FastifyInstance> {
+/**
+ * Builds the app with no logs and one compute worker unless the test overrides it. `setup` runs before the app
+ * is ready, when routes can still be added.
+ */
+export async function makeApp(overrides: Partial<Config> = {}, setup?: (app: FastifyInstance) => void): Promise<FastifyInstance> {
   const config: Config = { ...loadConfig({}), workerThreads: 1, logLevel: 'silent', ...overrides };
   const app = await buildApp(config, { logger: false });
+  setup?.(app);
   await app.ready();
   return app;
 }

@@ -58,7 +58,7 @@ export async function analysisRoutes(fastify: FastifyInstance): Promise<void> {
     schema: {
       tags: ['analysis'],
       summary: 'Determinant, with sign and log|det| (numpy.linalg.slogdet).',
-      description: 'When |det| is outside float64 range, `det` is null and `outOfRange` says why; `logAbsDet` still holds the value.',
+      description: 'When |det| is outside float64 range, `det` is null and `outOfRange` gives the reason. `logAbsDet` still carries the value.',
       body: Type.Object({ matrix: Matrix }, { additionalProperties: false }),
       response: ComputeReplies,
     },

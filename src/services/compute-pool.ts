@@ -1,7 +1,7 @@
 /**
- * The worker-thread pool that keeps float64 compute off the event loop (piscina). Each task has a time limit;
- * past it the task is aborted, piscina terminates the worker running it and starts a fresh one, and the caller
- * gets COMPUTE_TIMEOUT.
+ * The worker-thread pool (piscina) that keeps compute off the event loop. Each task has a time limit. Past it the
+ * task is aborted, piscina terminates the worker running it and starts a fresh one, and the caller gets
+ * COMPUTE_TIMEOUT.
  */
 
 import { existsSync } from 'node:fs';
@@ -15,6 +15,9 @@ import type { OperationArgs, OperationName, OperationResult } from '../compute/o
 import { DomainError } from '../errors.js';
 import type { WorkerReply } from './compute-worker.js';
 
+/** Waiting tasks allowed per worker thread before new work is rejected. */
+const QUEUED_TASKS_PER_THREAD = 16;
+
 export interface ComputePoolOptions {
   threads: number;
   timeoutMs: number;
@@ -24,30 +27,33 @@ export interface ComputePoolOptions {
 export class ComputePool {
   readonly threads: number;
   readonly timeoutMs: number;
+  /** Tasks accepted at once, running and waiting; more are rejected with COMPUTE_QUEUE_FULL. */
+  readonly capacity: number;
   private readonly pool: Piscina;
   private inFlight = 0;
 
   constructor(options: ComputePoolOptions) {
     this.threads = options.threads;
     this.timeoutMs = options.timeoutMs;
+    this.capacity = options.threads * (1 + QUEUED_TASKS_PER_THREAD);
     this.pool = new Piscina({
       filename: workerFile(),
       minThreads: options.threads,
       maxThreads: options.threads,
-      maxQueue: options.threads * 16,
       idleTimeout: Infinity,
       workerData: { engine: options.engine },
     });
   }
 
   async run<N extends OperationName>(op: N, args: OperationArgs<N>, timeoutMs = this.timeoutMs): Promise<OperationResult<N>> {
+    if (this.inFlight >= this.capacity) throw new DomainError('COMPUTE_QUEUE_FULL', { threads: this.threads });
+
     let reply: WorkerReply;
     this.inFlight++;
     try {
       reply = (await this.pool.run({ op, args }, { signal: AbortSignal.timeout(timeoutMs) })) as WorkerReply;
     } catch (error) {
       if (isAbort(error)) throw new DomainError('COMPUTE_TIMEOUT', { limitMs: timeoutMs });
-      if (error instanceof Error && /queue is at limit/i.test(error.message)) throw new DomainError('COMPUTE_QUEUE_FULL', { threads: this.threads });
       throw error;
     } finally {
       this.inFlight--;
@@ -76,8 +82,9 @@ function isAbort(error: unknown): boolean {
 }
 
 /**
- * The compiled worker module. Under `npm start` this file runs from dist/, next to it; under vitest it runs from
- * src/, and worker threads cannot load TypeScript, so the build output in dist/ is used (`npm test` builds first).
+ * Returns the compiled worker module. Under `npm start` this file runs from dist/ and the worker is next to it.
+ * Under vitest it runs from src/, and worker threads cannot load TypeScript, so the build output in dist/ is used
+ * (`npm test` builds first).
  */
 function workerFile(): string {
   const here = fileURLToPath(import.meta.url);

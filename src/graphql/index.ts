@@ -1,0 +1,74 @@
+/**
+ * The GraphQL API (mercurius) at /graphql, with GraphiQL at /graphiql. Resolvers call the same services as the
+ * REST routes. Errors carry the REST catalogue's code in `extensions.code`.
+ */
+
+import type { FastifyInstance } from 'fastify';
+import mercurius from 'mercurius';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+
+import { DomainError, errorCatalogue } from '../errors.js';
+import { computeResolvers } from './compute-resolvers.js';
+import { computeTypeDefs } from './compute-schema.js';
+import { type GraphqlLimits, aliasLimitRule, costLimitRule, depthLimitRule } from './limits.js';
+
+export interface GraphqlOptions extends GraphqlLimits {
+  maxDepth: number;
+}
+
+export async function registerGraphql(app: FastifyInstance, options: GraphqlOptions): Promise<void> {
+  await app.register(mercurius, {
+    schema: computeTypeDefs,
+    resolvers: computeResolvers,
+    graphiql: true,
+    validationRules: [depthLimitRule(options.maxDepth), costLimitRule(options), aliasLimitRule(options)],
+    errorFormatter: (execution, context) => formatErrors(execution, context as unknown as { app: FastifyInstance }),
+  });
+}
+
+interface FormattedError {
+  message: string;
+  locations?: readonly { line: number; column: number }[];
+  path?: readonly (string | number)[];
+  extensions: Record<string, unknown>;
+}
+
+/**
+ * Turns every error of an execution into { message, locations, path, extensions: { code, ... } }. Domain errors
+ * keep their catalogue code and parameters; validation failures get a GRAPHQL_* code; anything else is an
+ * INTERNAL_ERROR whose details go to the log only.
+ */
+function formatErrors(execution: ExecutionResult & { errors: readonly GraphQLError[] }, context: { app: FastifyInstance }) {
+  const flattened: GraphQLError[] = [];
+  for (const error of execution.errors) {
+    // mercurius wraps validation failures as one error whose originalError lists them.
+    const nested = (error.originalError as { errors?: unknown } | undefined)?.errors;
+    if (Array.isArray(nested)) flattened.push(...(nested as GraphQLError[]));
+    else flattened.push(error);
+  }
+
+  const errors = flattened.map((error) => formatError(error, context));
+  const onlyRejections = execution.data == null && errors.every((error) => error.extensions.status !== undefined && (error.extensions.status as number) < 500);
+  const statusCode = execution.data != null ? 200 : onlyRejections ? 400 : 500;
+  return { statusCode, response: { data: execution.data ?? null, errors } };
+}
+
+function formatError(error: GraphQLError, context: { app: FastifyInstance }): FormattedError {
+  const base = { message: error.message, locations: error.locations, path: error.path };
+  const original = error.originalError;
+
+  if (original instanceof DomainError) {
+    return { ...base, message: original.message, extensions: { code: original.code, status: original.status, ...original.params } };
+  }
+  const code = error.extensions?.code;
+  if (typeof code === 'string' && code.startsWith('GRAPHQL_')) {
+    return { ...base, extensions: { ...error.extensions, status: errorCatalogue.GRAPHQL_VALIDATION_FAILED.status } };
+  }
+  if (!original || original instanceof GraphQLError) {
+    // A document that does not parse or validate against the schema, or an argument of the wrong type.
+    return { ...base, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', status: 400 } };
+  }
+
+  context.app.log.error({ err: original }, 'GraphQL resolver failed with an unexpected error');
+  return { ...base, message: errorCatalogue.INTERNAL_ERROR.message(), extensions: { code: 'INTERNAL_ERROR', status: 500 } };
+}
