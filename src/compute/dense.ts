@@ -174,21 +174,25 @@ export function scaleColumns(a: Dense, d: ArrayLike<number>): Dense {
 }
 
 /**
+ * Magnitudes within this relative distance of a column's largest count as tied for the sign rule. Engines round
+ * differently, so entries that are equal in exact arithmetic, such as ±1/√2, can come out an ulp apart in either
+ * order; a tolerance well above rounding keeps the choice the same for every engine.
+ */
+export const SIGN_TIE_TOLERANCE = 1e-12;
+
+/**
  * Flips the sign of column j of each matrix in `groups` so that the entry of largest magnitude in column j of the
- * first matrix is positive (the first such entry on exact ties). Columns of the other matrices follow the first,
- * which keeps products such as U·Σ·Vᵀ unchanged. Modifies the matrices in place.
+ * first matrix is positive; on ties (within SIGN_TIE_TOLERANCE relative) the first such entry decides. Columns of
+ * the other matrices follow the first, which keeps products such as U·Σ·Vᵀ unchanged. Modifies the matrices in
+ * place.
  */
 export function normalizeColumnSigns(leading: Dense, followers: Dense[], columns = leading.cols): void {
   for (let j = 0; j < columns; j++) {
     let best = 0;
+    for (let i = 0; i < leading.rows; i++) best = Math.max(best, Math.abs(leading.data[i * leading.cols + j]!));
+
     let bestRow = 0;
-    for (let i = 0; i < leading.rows; i++) {
-      const magnitude = Math.abs(leading.data[i * leading.cols + j]!);
-      if (magnitude > best) {
-        best = magnitude;
-        bestRow = i;
-      }
-    }
+    while (bestRow < leading.rows - 1 && Math.abs(leading.data[bestRow * leading.cols + j]!) < best * (1 - SIGN_TIE_TOLERANCE)) bestRow++;
     if (leading.data[bestRow * leading.cols + j]! >= 0) continue;
     for (const matrix of [leading, ...followers]) {
       for (let i = 0; i < matrix.rows; i++) matrix.data[i * matrix.cols + j] = -matrix.data[i * matrix.cols + j]!;

@@ -5,7 +5,7 @@
  * largest asymmetry, unless the caller chooses how to read it: `lower` or `upper` mirrors that triangle, `average`
  * uses (A + Aᵀ)/2. One triangle is never read silently.
  *
- * Sign rule: in each eigenvector the entry of largest magnitude is positive (the first on exact ties).
+ * Sign rule: in each eigenvector the entry of largest magnitude is positive (the first on ties within 1e-12 relative).
  */
 
 import type { LinalgEngine } from './engine.js';

@@ -4,8 +4,10 @@
  * sum), `inf` (largest absolute row sum).
  *
  * The condition number for ord 2 is σmax/σmin and works for any shape; the other orders need a square matrix and
- * use ‖A‖·‖A⁻¹‖. An exactly singular matrix has no finite condition number: `cond` is null and `singular` true
- * (numpy returns inf).
+ * use ‖A‖·‖A⁻¹‖. A matrix that is singular to working precision, numerical rank below min(m, n) at numpy's
+ * default tolerance σmax·max(m, n)·ε, gets `cond` null and `singular` true. numpy returns inf there only when σmin
+ * rounds to exactly 0, and otherwise a ratio of order 1/ε that depends on rounding (4.8e16 for [[1, 2], [2, 4]]).
+ * Deciding by rank gives the same answer for every engine.
  */
 
 import type { LinalgEngine } from './engine.js';
@@ -53,7 +55,7 @@ export function cond(engine: LinalgEngine, a: Dense, order: NormOrder, path = '/
   const { s, u, v } = engine.svd(a, needsSquare ? 'thin' : 'none');
   const rank = countAbove(s, resolveTolerance(s, a.rows, a.cols, {}).tolerance);
   const smallest = s[s.length - 1]!;
-  if (smallest === 0) return { cond: null, singular: true, rank, singularValues: s };
+  if (smallest === 0 || rank < s.length) return { cond: null, singular: true, rank, singularValues: s };
 
   let value: number;
   if (order === '2') {

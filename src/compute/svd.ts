@@ -4,7 +4,7 @@
  * Shapes, for A: m×n and p = min(m, n): reduced gives U: m×p, s: p, V: n×p; full gives U: m×m, V: n×n.
  * Truncated to rank k: U: m×k, s: k, V: n×k, and the Eckart–Young error ‖A − A_k‖_F = √(σ²_{k+1} + … + σ²_p).
  *
- * Sign rule: in each column of U, the entry of largest magnitude is positive (the first one on exact ties), and
+ * Sign rule: in each column of U, the entry of largest magnitude is positive (the first one on ties within 1e-12 relative), and
  * the matching column of V changes sign with it. Columns of U or V beyond p, which have no partner, follow the same
  * rule on their own. The rule depends only on the computed vectors, so identical input gives identical output.
  */

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 
 import { type Dense, fromRows, matmul, orthogonalityError, transpose } from '../../src/compute/dense.js';
 import { eigh } from '../../src/compute/eigh.js';
-import { jsEngine } from '../../src/compute/js-engine.js';
+import { availableEngines } from '../../src/compute/engines.js';
 import { DomainError } from '../../src/errors.js';
 import { hilbert, randomMatrix, seededRandom } from '../helpers.js';
 
-const engines = [jsEngine];
+const engines = availableEngines();
 
 function symmetricRandom(n: number, seed: number): Dense {
   const a = randomMatrix(n, n, seededRandom(seed));

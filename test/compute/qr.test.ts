@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
 import { fromRows, matmul, orthogonalityError, relativeError } from '../../src/compute/dense.js';
-import { jsEngine } from '../../src/compute/js-engine.js';
+import { availableEngines } from '../../src/compute/engines.js';
 import { permuteColumns, qr } from '../../src/compute/qr.js';
 import { propertyFixtures } from '../fixtures.js';
 
-const engines = [jsEngine];
+const engines = availableEngines();
 
 describe.each(engines)('qr on the $name engine', (engine) => {
   describe.each(propertyFixtures())('$name', ({ matrix }) => {

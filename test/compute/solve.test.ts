@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 
 import { fromRows, matmul, relativeError } from '../../src/compute/dense.js';
 import { det } from '../../src/compute/det.js';
-import { jsEngine } from '../../src/compute/js-engine.js';
+import { availableEngines } from '../../src/compute/engines.js';
 import { lstsq } from '../../src/compute/lstsq.js';
 import { cond, matrixNorm } from '../../src/compute/norms.js';
 import { pinv } from '../../src/compute/pinv.js';
 import { propertyFixtures } from '../fixtures.js';
 
-const engines = [jsEngine];
+const engines = availableEngines();
 
 describe.each(engines)('least squares, pinv, det, cond and norms on the $name engine', (engine) => {
   it('fits the hand-checked line through (0, 6), (1, 0), (2, 0)', () => {

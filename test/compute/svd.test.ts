@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
 import { type Dense, fromRows, leadingColumns, matmul, orthogonalityError, relativeError, scaleColumns, transpose } from '../../src/compute/dense.js';
-import { jsEngine } from '../../src/compute/js-engine.js';
+import { availableEngines } from '../../src/compute/engines.js';
 import { svd } from '../../src/compute/svd.js';
 import { DomainError } from '../../src/errors.js';
 import { propertyFixtures } from '../fixtures.js';
 import { randomMatrix, seededRandom } from '../helpers.js';
 
-const engines = [jsEngine];
+const engines = availableEngines();
 
 function largestEntryIsPositive(matrix: Dense, column: number): boolean {
   let best = 0;
