@@ -38,8 +38,8 @@ try {
 }
 if (!nodeGyp || !existsSync(nodeGyp)) skip('node-gyp not found');
 
-// Use the headers installed with Node itself (Debian's nodejs, the node:20 images) so that the build needs no
-// download; without them node-gyp fetches the headers from nodejs.org.
+// Use the headers installed with Node itself (NodeSource packages, the node:20 images) so that the build needs no
+// download. Without them node-gyp fetches the headers from nodejs.org.
 const args = [nodeGyp, 'rebuild', `--directory=${nativeDir}`];
 const nodePrefix = path.resolve(path.dirname(process.execPath), '..');
 if (existsSync(path.join(nodePrefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${nodePrefix}`);

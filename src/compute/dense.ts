@@ -174,17 +174,16 @@ export function scaleColumns(a: Dense, d: ArrayLike<number>): Dense {
 }
 
 /**
- * Magnitudes within this relative distance of a column's largest count as tied for the sign rule. Engines round
- * differently, so entries that are equal in exact arithmetic, such as ±1/√2, can come out an ulp apart in either
- * order; a tolerance well above rounding keeps the choice the same for every engine.
+ * Relative distance from a column's largest magnitude within which entries count as tied for the sign rule.
+ * Engines round differently, so entries equal in exact arithmetic, such as ±1/√2, can come out an ulp apart in
+ * either order. A tolerance well above rounding keeps the choice the same for every engine.
  */
 export const SIGN_TIE_TOLERANCE = 1e-12;
 
 /**
- * Flips the sign of column j of each matrix in `groups` so that the entry of largest magnitude in column j of the
- * first matrix is positive; on ties (within SIGN_TIE_TOLERANCE relative) the first such entry decides. Columns of
- * the other matrices follow the first, which keeps products such as U·Σ·Vᵀ unchanged. Modifies the matrices in
- * place.
+ * Flips the sign of column j of `leading` and of each matrix in `followers` so that the entry of largest magnitude
+ * in column j of `leading` is positive. On ties (within SIGN_TIE_TOLERANCE relative) the first such entry decides.
+ * Flipping followers with it keeps products such as U·Σ·Vᵀ unchanged. Modifies the matrices in place.
  */
 export function normalizeColumnSigns(leading: Dense, followers: Dense[], columns = leading.cols): void {
   for (let j = 0; j < columns; j++) {

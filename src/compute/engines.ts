@@ -1,7 +1,7 @@
 /**
  * Engine selection by name (LINALG_ENGINE). `auto` prefers the native LAPACK engine when its binding is built and
- * loads, and falls back to the JavaScript engine; `native` requires the binding and raises EngineUnavailableError
- * without it; `js` forces the JavaScript engine.
+ * loads, and falls back to the JavaScript engine. `native` requires the binding and raises EngineUnavailableError
+ * without it. `js` forces the JavaScript engine.
  */
 
 import type { LinalgEngine } from './engine.js';
@@ -21,7 +21,7 @@ export class EngineUnavailableError extends Error {
 
 let nativeEngine: NativeEngine | undefined;
 
-/** The native engine when its binding loads in this thread, else undefined. */
+/** Returns the native engine when its binding loads in this thread, else undefined. */
 export function getNativeEngine(): NativeEngine | undefined {
   if (nativeEngine) return nativeEngine;
   const { binding } = loadNativeBinding();
@@ -38,7 +38,7 @@ export function selectEngine(choice: EngineChoice): LinalgEngine {
   return jsEngine;
 }
 
-/** Every engine that runs here, JavaScript first; tests run their properties against each. */
+/** Lists every engine that runs here, JavaScript first, so that tests can run their properties against each. */
 export function availableEngines(): LinalgEngine[] {
   const native = getNativeEngine();
   return native ? [jsEngine, native] : [jsEngine];

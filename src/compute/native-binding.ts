@@ -51,8 +51,8 @@ function load(): NativeLoadResult {
   const file = findBindingFile();
   if (!file) return { error: `${BINDING_FILE} is not built (install libopenblas-dev and liblapacke-dev, then run npm install)` };
 
-  // OpenBLAS reads this when the library is first loaded and otherwise starts one idle thread per core; the binding
-  // also sets one thread explicitly, since parallelism comes from the worker pool.
+  // OpenBLAS reads this when the library is first loaded, and without it starts one idle thread per core. The
+  // binding also sets one thread explicitly, because parallelism comes from the worker pool.
   process.env.OPENBLAS_NUM_THREADS = '1';
   try {
     return { binding: createRequire(import.meta.url)(file) as NativeBinding };

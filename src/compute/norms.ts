@@ -7,7 +7,7 @@
  * use ‖A‖·‖A⁻¹‖. A matrix that is singular to working precision, numerical rank below min(m, n) at numpy's
  * default tolerance σmax·max(m, n)·ε, gets `cond` null and `singular` true. numpy returns inf there only when σmin
  * rounds to exactly 0, and otherwise a ratio of order 1/ε that depends on rounding (4.8e16 for [[1, 2], [2, 4]]).
- * Deciding by rank gives the same answer for every engine.
+ * Deciding by rank gives the same result for every engine.
  */
 
 import type { LinalgEngine } from './engine.js';
