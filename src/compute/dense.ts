@@ -186,15 +186,28 @@ export const SIGN_TIE_TOLERANCE = 1e-12;
  * Flipping followers with it keeps products such as U·Σ·Vᵀ unchanged. Modifies the matrices in place.
  */
 export function normalizeColumnSigns(leading: Dense, followers: Dense[], columns = leading.cols): void {
-  for (let j = 0; j < columns; j++) {
-    let best = 0;
-    for (let i = 0; i < leading.rows; i++) best = Math.max(best, Math.abs(leading.data[i * leading.cols + j]!));
+  // Row-major sweeps rather than one column at a time, which strides through memory and dominated large SVDs.
+  const width = leading.cols;
+  const largest = new Float64Array(columns);
+  for (let i = 0; i < leading.rows; i++) {
+    for (let j = 0; j < columns; j++) largest[j] = Math.max(largest[j]!, Math.abs(leading.data[i * width + j]!));
+  }
 
-    let bestRow = 0;
-    while (bestRow < leading.rows - 1 && Math.abs(leading.data[bestRow * leading.cols + j]!) < best * (1 - SIGN_TIE_TOLERANCE)) bestRow++;
-    if (leading.data[bestRow * leading.cols + j]! >= 0) continue;
-    for (const matrix of [leading, ...followers]) {
-      for (let i = 0; i < matrix.rows; i++) matrix.data[i * matrix.cols + j] = -matrix.data[i * matrix.cols + j]!;
+  // Sign of the first entry within the tie tolerance of the largest magnitude, 0 while none has been seen.
+  const decidingSign = new Float64Array(columns);
+  for (let i = 0; i < leading.rows; i++) {
+    for (let j = 0; j < columns; j++) {
+      if (decidingSign[j] !== 0) continue;
+      const value = leading.data[i * width + j]!;
+      if (Math.abs(value) >= largest[j]! * (1 - SIGN_TIE_TOLERANCE)) decidingSign[j] = value < 0 ? -1 : 1;
+    }
+  }
+
+  for (const matrix of [leading, ...followers]) {
+    for (let i = 0; i < matrix.rows; i++) {
+      for (let j = 0; j < columns; j++) {
+        if (decidingSign[j] === -1) matrix.data[i * matrix.cols + j] = -matrix.data[i * matrix.cols + j]!;
+      }
     }
   }
 }
