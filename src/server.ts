@@ -4,7 +4,7 @@
 
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { EngineUnavailableError } from './compute/engines.js';
+import { EngineUnavailableError, engineDetails } from './compute/engines.js';
 
 async function main(): Promise<void> {
   let config;
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  app.log.info({ linalgEngine: app.engineName, workerThreads: config.workerThreads }, 'compute engines selected');
+  app.log.info({ linalgEngine: app.engineName, ...engineDetails(config.linalgEngine), workerThreads: config.workerThreads }, 'compute engines selected');
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

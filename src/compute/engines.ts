@@ -38,6 +38,16 @@ export function selectEngine(choice: EngineChoice): LinalgEngine {
   return jsEngine;
 }
 
+/**
+ * Returns log fields that explain the engine in use: the OpenBLAS build for the native engine, or why the native
+ * engine is not running.
+ */
+export function engineDetails(choice: EngineChoice): Record<string, string> {
+  if (choice === 'js') return { nativeEngine: 'not selected (LINALG_ENGINE=js)' };
+  const { binding, error } = loadNativeBinding();
+  return binding ? { blas: binding.blasInfo().config } : { nativeEngine: error };
+}
+
 /** Lists every engine that runs here, JavaScript first, so that tests can run their properties against each. */
 export function availableEngines(): LinalgEngine[] {
   const native = getNativeEngine();

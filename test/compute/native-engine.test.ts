@@ -5,7 +5,7 @@ import { type Dense, fromRows, identity, matmul, relativeError, toRows, transpos
 import { det } from '../../src/compute/det.js';
 import { eigh } from '../../src/compute/eigh.js';
 import type { LinalgEngine } from '../../src/compute/engine.js';
-import { EngineUnavailableError, availableEngines, getNativeEngine, selectEngine } from '../../src/compute/engines.js';
+import { EngineUnavailableError, availableEngines, engineDetails, getNativeEngine, selectEngine } from '../../src/compute/engines.js';
 import { jsEngine } from '../../src/compute/js-engine.js';
 import { loadNativeBinding } from '../../src/compute/native-binding.js';
 import { nullspace } from '../../src/compute/subspaces.js';
@@ -313,6 +313,12 @@ describe('engine selection', () => {
 
   it.skipIf(!native)('native selects the binding', () => {
     expect(selectEngine('native')).toBe(native);
+  });
+
+  it('details name the BLAS or the reason', () => {
+    expect(engineDetails('js')).toEqual({ nativeEngine: 'not selected (LINALG_ENGINE=js)' });
+    if (native) expect(engineDetails('auto').blas).toMatch(/^OpenBLAS /);
+    else expect(engineDetails('auto').nativeEngine).toMatch(/not built|failed to load/);
   });
 });
 
