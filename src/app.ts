@@ -4,16 +4,20 @@
 
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
+import fastifyStatic from '@fastify/static';
 import swaggerUi from '@fastify/swagger-ui';
+import path from 'node:path';
 
 import { selectEngine } from './compute/engines.js';
 import type { Config } from './config.js';
 import { DomainError } from './errors.js';
 import { registerGraphql } from './graphql/index.js';
+import { projectRoot } from './io/project-root.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { decompositionRoutes } from './routes/decompositions.js';
 import { healthRoutes } from './routes/health.js';
 import { orthogonalizationRoutes } from './routes/orthogonalization.js';
+import { plotRoutes } from './routes/plots.js';
 import { ComputePool } from './services/compute-pool.js';
 import type { LinalgDeps } from './services/linalg.js';
 
@@ -82,6 +86,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(decompositionRoutes);
   await app.register(analysisRoutes);
   await app.register(orthogonalizationRoutes);
+  await app.register(plotRoutes);
+  // The dashboard: static files, no build step. mercurius registers @fastify/static for GraphiQL too, hence no
+  // reply decorators here.
+  await app.register(fastifyStatic, { root: path.join(projectRoot(), 'public'), prefix: '/', decorateReply: false, index: ['index.html'] });
   await registerGraphql(app, { maxDepth: config.graphqlMaxDepth, maxCost: config.graphqlMaxCost, maxAliases: config.graphqlMaxAliases });
 
   return app;
