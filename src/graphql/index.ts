@@ -90,6 +90,12 @@ function formatError(error: GraphQLError, context: { app: FastifyInstance }): Fo
   if (typeof code === 'string' && code.startsWith('GRAPHQL_')) {
     return { ...base, extensions: { ...error.extensions, status: errorCatalogue.GRAPHQL_VALIDATION_FAILED.status } };
   }
+  const httpStatus = (original as { statusCode?: unknown } | undefined)?.statusCode;
+  if (typeof httpStatus === 'number' && httpStatus < 500) {
+    // A request mercurius rejects before execution: no query, a body that is not JSON, a malformed field.
+    const invalidJson = original instanceof SyntaxError || (original as { code?: string }).code === 'FST_ERR_CTP_INVALID_JSON_BODY';
+    return { ...base, extensions: { code: invalidJson ? 'INVALID_JSON' : 'GRAPHQL_VALIDATION_FAILED', status: 400 } };
+  }
   if (!original || original instanceof GraphQLError) {
     // A document that does not parse or validate against the schema, or an argument of the wrong type.
     return { ...base, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', status: 400 } };
