@@ -4,16 +4,23 @@
 
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
 import swaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
+import path from 'node:path';
 
 import { selectEngine } from './compute/engines.js';
 import type { Config } from './config.js';
 import { DomainError } from './errors.js';
 import { registerGraphql } from './graphql/index.js';
+import { projectRoot } from './io/project-root.js';
+import { type Metrics, createMetrics, installMetrics } from './observability/metrics.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { decompositionRoutes } from './routes/decompositions.js';
 import { healthRoutes } from './routes/health.js';
 import { orthogonalizationRoutes } from './routes/orthogonalization.js';
+import { plotRoutes } from './routes/plots.js';
 import { ComputePool } from './services/compute-pool.js';
 import type { LinalgDeps } from './services/linalg.js';
 
@@ -23,8 +30,27 @@ declare module 'fastify' {
     pool: ComputePool;
     linalg: LinalgDeps;
     engineName: string;
+    metrics: Metrics;
   }
 }
+
+/**
+ * Log fields that may carry protected health information or secrets. Request bodies are not logged at all;
+ * these paths cover the headers and any object a handler passes to the logger.
+ */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  '*.embedding',
+  '*.embeddings',
+  '*.vector',
+  '*.text',
+  '*.texts',
+  '*.metadata',
+  '*.apiKey',
+  '*.key',
+];
 
 export interface BuildOptions {
   /** pino options, `false` for no logs, or a ready logger instance (tests capture output this way). */
@@ -34,21 +60,44 @@ export interface BuildOptions {
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? { level: config.logLevel } }),
+    ...(options.loggerInstance
+      ? { loggerInstance: options.loggerInstance }
+      : { logger: options.logger ?? { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } } }),
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
+    // Requests arriving during shutdown get the catalogue's SHUTTING_DOWN from the hook below instead.
+    return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
 
-  const pool = new ComputePool({ threads: config.workerThreads, timeoutMs: config.computeTimeoutMs, engine: config.linalgEngine });
+  const metrics = createMetrics();
+  const pool = new ComputePool({
+    threads: config.workerThreads,
+    timeoutMs: config.computeTimeoutMs,
+    engine: config.linalgEngine,
+    onTaskSettled: (operation, seconds, outcome) => metrics.computeDuration.observe({ operation, outcome }, seconds),
+  });
   app.decorate('config', config);
+  app.decorate('metrics', metrics);
   app.decorate('pool', pool);
   app.decorate('linalg', { pool, maxMatrixElements: config.maxMatrixElements });
   app.decorate('engineName', selectEngine(config.linalgEngine).name);
   app.addHook('onClose', async () => pool.close());
 
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    const rejection = new DomainError('SHUTTING_DOWN');
+    return reply.code(503).header('connection', 'close').header('retry-after', '5').send(rejection.toBody());
+  });
+
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // While closing, end keep-alive connections after each reply, so the listener can finish closing.
+    if (closing) reply.header('connection', 'close');
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -66,6 +115,31 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     void reply.code(404).send(rejection.toBody());
   });
 
+  await app.register(underPressure, {
+    maxEventLoopDelay: config.maxEventLoopDelayMs,
+    retryAfter: 5,
+    exposeStatusRoute: false,
+    pressureHandler: (_request, reply, type, value) => {
+      const rejection = new DomainError('SERVICE_OVERLOADED', { reason: `${type} at ${Math.round(Number(value))}`, retryAfterSeconds: 5 });
+      void reply.code(503).header('retry-after', '5').send(rejection.toBody());
+    },
+  });
+
+  if (config.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: '1 minute',
+      // Health probes and scrapes are never limited.
+      allowList: (request) => request.url.startsWith('/health/') || request.url === '/metrics',
+      errorResponseBuilder: (_request, context) => {
+        const rejection = new DomainError('RATE_LIMITED', { limit: context.max, window: context.after, retryAfterSeconds: Math.ceil(context.ttl / 1000) });
+        return Object.assign(rejection, { statusCode: 429 });
+      },
+    });
+  }
+
+  installMetrics(app, metrics, pool);
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -82,6 +156,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(decompositionRoutes);
   await app.register(analysisRoutes);
   await app.register(orthogonalizationRoutes);
+  await app.register(plotRoutes);
+  // The dashboard: static files, no build step. mercurius registers @fastify/static for GraphiQL too, hence no
+  // reply decorators here.
+  await app.register(fastifyStatic, { root: path.join(projectRoot(), 'public'), prefix: '/', decorateReply: false, index: ['index.html'] });
   await registerGraphql(app, { maxDepth: config.graphqlMaxDepth, maxCost: config.graphqlMaxCost, maxAliases: config.graphqlMaxAliases });
 
   return app;

@@ -24,6 +24,12 @@ export interface Config {
   graphqlMaxDepth: number;
   graphqlMaxCost: number;
   graphqlMaxAliases: number;
+  /** Requests per minute per client (API key, or IP address without one); 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Event-loop delay past which new requests get 503 SERVICE_OVERLOADED, in milliseconds. */
+  maxEventLoopDelayMs: number;
+  /** Time that in-flight requests get to finish at shutdown, in milliseconds. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +80,9 @@ export function loadConfig(env: Env = process.env): Config {
     graphqlMaxDepth: integer('GRAPHQL_MAX_DEPTH', 12, 7, 100, 'levels of nested selections; GraphiQL introspection needs 7'),
     graphqlMaxCost: integer('GRAPHQL_MAX_COST', 1000, 1, 1_000_000, 'cost units'),
     graphqlMaxAliases: integer('GRAPHQL_MAX_ALIASES', 30, 0, 10_000, 'aliases per document'),
+    rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000, 'requests per minute per client; 0 turns it off'),
+    maxEventLoopDelayMs: integer('MAX_EVENT_LOOP_DELAY_MS', 1000, 10, 60_000, 'milliseconds'),
+    shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 30_000, 0, 600_000, 'milliseconds'),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -48,6 +48,9 @@ export const errorCatalogue = {
   GRAPHQL_QUERY_TOO_DEEP: { status: 400, message: (p) => `The GraphQL query is deeper than the limit of ${p.limit} (GRAPHQL_MAX_DEPTH).` },
   GRAPHQL_QUERY_TOO_COSTLY: { status: 400, message: (p) => `The GraphQL query costs ${p.cost}, more than the limit of ${p.limit} (GRAPHQL_MAX_COST).` },
   GRAPHQL_TOO_MANY_ALIASES: { status: 400, message: (p) => `The GraphQL document uses ${p.aliases} aliases, more than the limit of ${p.limit} (GRAPHQL_MAX_ALIASES).` },
+  RATE_LIMITED: { status: 429, message: (p) => `Rate limit of ${p.limit} requests per ${p.window} exceeded; retry after ${p.retryAfterSeconds} s.` },
+  SERVICE_OVERLOADED: { status: 503, message: (p) => `The service is overloaded (${p.reason}); retry after ${p.retryAfterSeconds} s.` },
+  SHUTTING_DOWN: { status: 503, message: () => 'The service is shutting down; retry against another instance or in a few seconds.' },
   NOT_FOUND: { status: 404, message: (p) => `No route matches ${p.method} ${p.url}.` },
   INTERNAL_ERROR: { status: 500, message: () => 'An internal error occurred; the request id in the log has the details.' },
 } satisfies Record<string, CatalogueEntry>;
@@ -88,6 +91,7 @@ function httpReason(status: number): string {
     404: 'Not Found',
     413: 'Payload Too Large',
     415: 'Unsupported Media Type',
+    429: 'Too Many Requests',
     422: 'Unprocessable Entity',
     500: 'Internal Server Error',
     503: 'Service Unavailable',

@@ -2,6 +2,8 @@
  * Entry point: validate the configuration, build the app, listen, and close cleanly on SIGINT/SIGTERM.
  */
 
+import closeWithGrace from 'close-with-grace';
+
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { EngineUnavailableError, engineDetails } from './compute/engines.js';
@@ -30,18 +32,13 @@ async function main(): Promise<void> {
   }
   app.log.info({ linalgEngine: app.engineName, ...engineDetails(config.linalgEngine), workerThreads: config.workerThreads }, 'compute engines selected');
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      app.log.info({ signal }, 'shutting down');
-      app.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          app.log.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    });
-  }
+  // On SIGINT/SIGTERM: stop accepting work (new requests get 503 SHUTTING_DOWN), let in-flight requests finish,
+  // drain the worker pool and the database pool, then exit. Past the delay the process exits anyway.
+  closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an uncaught error');
+    else app.log.info({ signal }, 'shutting down');
+    await app.close();
+  });
 
   await app.listen({ host: config.host, port: config.port });
 }

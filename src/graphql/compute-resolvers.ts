@@ -32,7 +32,7 @@ type Args = Record<string, unknown>;
 const GRAPHQL_ORDERS: Record<string, OrdInput> = { fro: 'fro', nuc: 'nuc', inf: 'inf', ONE: 1, TWO: 2 };
 
 /** Drops arguments the client left out or set to null, so services apply their defaults. */
-function present<T>(args: Args): T {
+export function present<T>(args: Args): T {
   return Object.fromEntries(Object.entries(args).filter(([, value]) => value !== null && value !== undefined)) as T;
 }
 

@@ -4,13 +4,39 @@
  */
 
 import type { FastifyInstance } from 'fastify';
-import mercurius from 'mercurius';
+import mercurius, { type IResolvers } from 'mercurius';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 
 import { DomainError, errorCatalogue } from '../errors.js';
 import { computeResolvers } from './compute-resolvers.js';
 import { computeTypeDefs } from './compute-schema.js';
+import { plotResolvers, plotTypeDefs } from './plots.js';
 import { type GraphqlLimits, aliasLimitRule, costLimitRule, depthLimitRule } from './limits.js';
+
+type ResolverMap = Record<string, unknown>;
+
+/** One part of the schema: its SDL (later parts use `extend type`) and its resolvers by type name. */
+interface SchemaModule {
+  typeDefs: string;
+  resolvers: Record<string, ResolverMap | unknown>;
+}
+
+const modules: SchemaModule[] = [
+  { typeDefs: computeTypeDefs, resolvers: computeResolvers },
+  { typeDefs: plotTypeDefs, resolvers: plotResolvers },
+];
+
+/** Merges resolver maps type by type (Query fields from every module end up in one Query map). */
+function mergeResolvers(maps: SchemaModule['resolvers'][]): IResolvers {
+  const merged: Record<string, unknown> = {};
+  for (const map of maps) {
+    for (const [typeName, value] of Object.entries(map)) {
+      const isFieldMap = typeof value === 'object' && value !== null && value.constructor === Object;
+      merged[typeName] = isFieldMap ? { ...(merged[typeName] as ResolverMap | undefined), ...(value as ResolverMap) } : value;
+    }
+  }
+  return merged as IResolvers;
+}
 
 export interface GraphqlOptions extends GraphqlLimits {
   maxDepth: number;
@@ -18,8 +44,8 @@ export interface GraphqlOptions extends GraphqlLimits {
 
 export async function registerGraphql(app: FastifyInstance, options: GraphqlOptions): Promise<void> {
   await app.register(mercurius, {
-    schema: computeTypeDefs,
-    resolvers: computeResolvers,
+    schema: modules.map((module) => module.typeDefs).join('\n'),
+    resolvers: mergeResolvers(modules.map((module) => module.resolvers)),
     graphiql: true,
     validationRules: [depthLimitRule(options.maxDepth), costLimitRule(options), aliasLimitRule(options)],
     errorFormatter: (execution, context) => formatErrors(execution, context as unknown as { app: FastifyInstance }),
@@ -63,6 +89,12 @@ function formatError(error: GraphQLError, context: { app: FastifyInstance }): Fo
   const code = error.extensions?.code;
   if (typeof code === 'string' && code.startsWith('GRAPHQL_')) {
     return { ...base, extensions: { ...error.extensions, status: errorCatalogue.GRAPHQL_VALIDATION_FAILED.status } };
+  }
+  const httpStatus = (original as { statusCode?: unknown } | undefined)?.statusCode;
+  if (typeof httpStatus === 'number' && httpStatus < 500) {
+    // A request mercurius rejects before execution: no query, a body that is not JSON, a malformed field.
+    const invalidJson = original instanceof SyntaxError || (original as { code?: string }).code === 'FST_ERR_CTP_INVALID_JSON_BODY';
+    return { ...base, extensions: { code: invalidJson ? 'INVALID_JSON' : 'GRAPHQL_VALIDATION_FAILED', status: 400 } };
   }
   if (!original || original instanceof GraphQLError) {
     // A document that does not parse or validate against the schema, or an argument of the wrong type.

@@ -5,14 +5,12 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+
+import { projectRoot } from './project-root.js';
 
 export function dataDirectory(): string {
   if (process.env.VECTORSPACE_DATA_DIR) return path.resolve(process.env.VECTORSPACE_DATA_DIR);
-  // This file is src/io/data-files.ts, or dist/src/io/data-files.js once built.
-  let root = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(root, 'package.json')) && path.dirname(root) !== root) root = path.dirname(root);
-  return path.resolve(root, '..', 'shared', 'data');
+  return path.resolve(projectRoot(), '..', 'shared', 'data');
 }
 
 /** Returns the path of a data file, or null when it is absent. */

@@ -22,6 +22,8 @@ export interface ComputePoolOptions {
   threads: number;
   timeoutMs: number;
   engine: EngineChoice;
+  /** Called once per task with its duration in seconds, queueing included, and how it ended. */
+  onTaskSettled?: (operation: OperationName, seconds: number, outcome: 'ok' | 'rejected' | 'timeout' | 'error') => void;
 }
 
 export class ComputePool {
@@ -30,12 +32,14 @@ export class ComputePool {
   /** Tasks accepted at once, running and waiting; more are rejected with COMPUTE_QUEUE_FULL. */
   readonly capacity: number;
   private readonly pool: Piscina;
+  private readonly onTaskSettled: ComputePoolOptions['onTaskSettled'];
   private inFlight = 0;
 
   constructor(options: ComputePoolOptions) {
     this.threads = options.threads;
     this.timeoutMs = options.timeoutMs;
     this.capacity = options.threads * (1 + QUEUED_TASKS_PER_THREAD);
+    this.onTaskSettled = options.onTaskSettled;
     this.pool = new Piscina({
       filename: workerFile(),
       minThreads: options.threads,
@@ -49,15 +53,22 @@ export class ComputePool {
     if (this.inFlight >= this.capacity) throw new DomainError('COMPUTE_QUEUE_FULL', { threads: this.threads });
 
     let reply: WorkerReply;
+    const started = performance.now();
+    const settle = (outcome: 'ok' | 'rejected' | 'timeout' | 'error') => this.onTaskSettled?.(op, (performance.now() - started) / 1000, outcome);
     this.inFlight++;
     try {
       reply = (await this.pool.run({ op, args }, { signal: AbortSignal.timeout(timeoutMs) })) as WorkerReply;
     } catch (error) {
-      if (isAbort(error)) throw new DomainError('COMPUTE_TIMEOUT', { limitMs: timeoutMs });
+      if (isAbort(error)) {
+        settle('timeout');
+        throw new DomainError('COMPUTE_TIMEOUT', { limitMs: timeoutMs });
+      }
+      settle('error');
       throw error;
     } finally {
       this.inFlight--;
     }
+    settle(reply.ok ? 'ok' : 'rejected');
     if (!reply.ok) throw new DomainError(reply.code, reply.params);
     return reply.result as OperationResult<N>;
   }

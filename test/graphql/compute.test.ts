@@ -98,6 +98,15 @@ describe('GraphQL compute operations', () => {
     }
   });
 
+  it('rejects a request without a query or with invalid JSON as 400', async () => {
+    const missing = await app.inject({ method: 'POST', url: '/graphql', payload: { limit: true } });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const broken = await app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: '{' });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().errors[0].extensions.code).toBe('INVALID_JSON');
+  });
+
   it('serves GraphiQL', async () => {
     const response = await app.inject({ method: 'GET', url: '/graphiql' });
     expect(response.statusCode).toBe(200);
