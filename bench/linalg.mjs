@@ -6,16 +6,19 @@
  * OPENBLAS_NUM_THREADS=1, all on the same matrices in the same run. numpy is skipped with a message when python3
  * or numpy is missing.
  *
- * Each time is the minimum over the repetitions after one warm-up call; the minimum is the least disturbed by other
- * processes on a shared machine. Results go to docs/benchmarks.md between the `linalg` markers.
+ * Each time is the minimum over the repetitions after one warm-up call, because the minimum is the least disturbed
+ * by other processes on a shared machine. numpy runs in a python3 subprocess that alternates call by call with the
+ * engine, so both see the same load. Results go to docs/benchmarks.md between the `linalg` markers.
  *
  * Run with `npm run bench:linalg` (it builds dist/ first).
  */
 
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,7 +29,7 @@ const { jsEngine } = await import(path.join(root, 'dist/src/compute/js-engine.js
 const { loadNativeBinding } = await import(path.join(root, 'dist/src/compute/native-binding.js'));
 
 const SECTION = 'linalg';
-const REPETITIONS = { numpy: 7, native: 7, http: 5, js: 2 };
+const REPETITIONS = { native: 15, http: 5, js: 2 };
 
 const CASES = [
   { op: 'svd', n: 256 },
@@ -103,57 +106,92 @@ function base64Matrix(a) {
   return { shape: [a.rows, a.cols], dtype: 'float64', data: Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).toString('base64') };
 }
 
-/** numpy timings for every case, or a reason string when numpy cannot run. */
-function runNumpy(cases, inputs) {
-  const directory = mkdtempSync(path.join(tmpdir(), 'vectorspace-bench-'));
-  try {
-    const manifest = cases.map((benchCase, index) => {
-      const files = inputs[index].map((matrix, k) => {
-        const file = path.join(directory, `${index}-${k}.f64`);
-        writeFileSync(file, matrix.data);
-        return file;
-      });
-      return { ...benchCase, files };
-    });
-    const manifestFile = path.join(directory, 'manifest.json');
-    writeFileSync(manifestFile, JSON.stringify(manifest));
-
-    const script = `
+const NUMPY_SCRIPT = `
 import json, sys, time
 import numpy as np
 manifest = json.load(open(sys.argv[1]))
-repetitions = int(sys.argv[2])
 ops = {
   'svd': lambda a: np.linalg.svd(a[0], full_matrices=False),
   'qr': lambda a: np.linalg.qr(a[0], mode='reduced'),
   'eigh': lambda a: np.linalg.eigh(a[0]),
   'matmul': lambda a: a[0] @ a[1],
 }
-results = []
-for case in manifest:
-  n = case['n']
-  arrays = [np.fromfile(f, dtype='<f8').reshape(n, n) for f in case['files']]
-  op = ops[case['op']]
-  op(arrays)
-  best = float('inf')
-  for _ in range(repetitions):
-    start = time.perf_counter()
-    op(arrays)
-    best = min(best, time.perf_counter() - start)
-  results.append(best * 1000)
+inputs = [[np.fromfile(f, dtype='<f8').reshape(case['n'], case['n']) for f in case['files']] for case in manifest]
 config = np.show_config(mode='dicts')['Build Dependencies']['blas']
-print(json.dumps({'times': results, 'numpy': np.__version__, 'blas': f"{config.get('name')} {config.get('version')}"}))
+print(json.dumps({'numpy': np.__version__, 'blas': f"{config.get('name')} {config.get('version')}"}), flush=True)
+for line in sys.stdin:
+  index = int(line)
+  start = time.perf_counter()
+  ops[manifest[index]['op']](inputs[index])
+  print((time.perf_counter() - start) * 1000, flush=True)
 `;
-    const python = spawnSync('python3', ['-c', script, manifestFile, String(REPETITIONS.numpy)], {
-      env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
-      encoding: 'utf8',
+
+/**
+ * Starts numpy in a python3 subprocess that times one call per request, so that numpy and the engine can take
+ * turns and see the same load. Returns a reason string when python3 or numpy cannot run.
+ */
+async function startNumpy(cases, inputs) {
+  const directory = mkdtempSync(path.join(tmpdir(), 'vectorspace-bench-'));
+  const manifest = cases.map((benchCase, index) => {
+    const files = inputs[index].map((matrix, k) => {
+      const file = path.join(directory, `${index}-${k}.f64`);
+      writeFileSync(file, matrix.data);
+      return file;
     });
-    if (python.error) return `python3 could not start (${python.error.message})`;
-    if (python.status !== 0) return `python3 with numpy failed: ${python.stderr.trim().split('\n').pop()}`;
-    return JSON.parse(python.stdout);
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
+    return { ...benchCase, files };
+  });
+  const manifestFile = path.join(directory, 'manifest.json');
+  writeFileSync(manifestFile, JSON.stringify(manifest));
+
+  const python = spawn('python3', ['-c', NUMPY_SCRIPT, manifestFile], {
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  python.stderr.on('data', (chunk) => (stderr += chunk));
+  const lines = createInterface({ input: python.stdout })[Symbol.asyncIterator]();
+  const cleanup = () => rmSync(directory, { recursive: true, force: true });
+
+  const started = await Promise.race([
+    lines.next().then((line) => (line.done ? undefined : line.value)),
+    once(python, 'error').then(([error]) => error),
+  ]);
+  if (typeof started !== 'string') {
+    cleanup();
+    const reason = started instanceof Error ? `python3 could not start (${started.message})` : `python3 with numpy failed: ${stderr.trim().split('\n').pop()}`;
+    return reason;
   }
+
+  const info = JSON.parse(started);
+  return {
+    ...info,
+    /** Runs case `index` once in numpy and returns its time in milliseconds. */
+    async time(index) {
+      python.stdin.write(`${index}\n`);
+      const line = await lines.next();
+      if (line.done) throw new Error(`numpy stopped: ${stderr.trim()}`);
+      return Number(line.value);
+    },
+    close() {
+      python.stdin.end();
+      cleanup();
+    },
+  };
+}
+
+/** Minimum times of numpy and the engine over `rounds` alternating calls, after one warm-up call of each. */
+async function timeAlternating(rounds, numpy, index, call) {
+  let numpyBest = Infinity;
+  let engineBest = Infinity;
+  if (numpy) await numpy.time(index);
+  await call();
+  for (let round = 0; round < rounds; round++) {
+    if (numpy) numpyBest = Math.min(numpyBest, await numpy.time(index));
+    const start = process.hrtime.bigint();
+    await call();
+    engineBest = Math.min(engineBest, Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return { numpy: numpy ? numpyBest : undefined, engine: engineBest };
 }
 
 function formatMs(value) {
@@ -188,19 +226,31 @@ async function main() {
   if (!native) process.stdout.write(`native engine unavailable (${loadNativeBinding().error}); timing the JavaScript engine only.\n`);
 
   const inputs = CASES.map(inputsOf);
-  const numpy = runNumpy(CASES, inputs);
-  if (typeof numpy === 'string') process.stdout.write(`numpy skipped: ${numpy}\n`);
+  const numpyProcess = await startNumpy(CASES, inputs);
+  const numpy = typeof numpyProcess === 'string' ? undefined : numpyProcess;
+  if (!numpy) process.stdout.write(`numpy skipped: ${numpyProcess}\n`);
 
-  const app = await buildApp({ ...loadConfig({}), workerThreads: 1, logLevel: 'silent', linalgEngine: native ? 'native' : 'js' }, { logger: false });
+  // The JavaScript engine runs on this thread and blocks the event loop for seconds, so load shedding and the rate
+  // limit are turned off: this measures compute, not admission control.
+  const config = { ...loadConfig({}), workerThreads: 1, logLevel: 'silent', linalgEngine: native ? 'native' : 'js', maxEventLoopDelayMs: 60_000, rateLimitPerMinute: 0 };
+  const app = await buildApp(config, { logger: false });
   await app.ready();
 
   const rows = [];
   try {
     for (const [index, benchCase] of CASES.entries()) {
       const { op, n } = benchCase;
-      const row = { op, n, numpy: typeof numpy === 'string' ? undefined : numpy.times[index] };
-      if (native) row.native = await timeMin(REPETITIONS.native, () => runEngine(native, op, inputs[index]));
-      row.js = await timeMin(REPETITIONS.js, () => runEngine(jsEngine, op, inputs[index]));
+      const row = { op, n };
+      if (native) {
+        const paired = await timeAlternating(REPETITIONS.native, numpy, index, () => runEngine(native, op, inputs[index]));
+        row.numpy = paired.numpy;
+        row.native = paired.engine;
+        row.js = await timeMin(REPETITIONS.js, () => runEngine(jsEngine, op, inputs[index]));
+      } else {
+        const paired = await timeAlternating(REPETITIONS.js, numpy, index, () => runEngine(jsEngine, op, inputs[index]));
+        row.numpy = paired.numpy;
+        row.js = paired.engine;
+      }
 
       if (HTTP_ROUTES[op]) {
         const [url, options] = HTTP_ROUTES[op];
@@ -215,6 +265,7 @@ async function main() {
     }
   } finally {
     await app.close();
+    numpy?.close();
   }
 
   const blas = native ? loadNativeBinding().binding.blasInfo().config : 'not loaded';
@@ -223,8 +274,9 @@ async function main() {
     '',
     `Produced by \`npm run bench:linalg\` (bench/linalg.mjs) on ${new Date().toISOString().slice(0, 10)}: ${cpus()[0]?.model ?? 'unknown CPU'}, ` +
       `${cpus().length} cores shared with other jobs, Node ${process.version}.`,
-    `Native engine: ${blas}, one thread. numpy: ${typeof numpy === 'string' ? `skipped (${numpy})` : `${numpy.numpy} on ${numpy.blas}, OPENBLAS_NUM_THREADS=1`}.`,
-    'Times are the minimum of several runs after a warm-up, in milliseconds; ratios are against numpy (lower is faster).',
+    `Native engine: ${blas}, one thread. numpy: ${numpy ? `${numpy.numpy} on ${numpy.blas}, OPENBLAS_NUM_THREADS=1` : `skipped (${numpyProcess})`}.`,
+    'Times are the minimum of several runs after a warm-up, in milliseconds; numpy and the native engine take turns',
+    'call by call so that both see the same load. Ratios are against numpy (lower is faster).',
     'SVD is thin (dgesdd), QR reduced without pivoting (dgeqrf + dorgqr), eigh dsyevd, matmul dgemm. HTTP is the',
     'endpoint through app.inject with base64 matrices in and out and one native worker; it includes parsing, the',
     "callers' sign rule and their reconstruction and orthogonality checks, and encoding. There is no matmul endpoint.",
