@@ -10,9 +10,14 @@ import { selectEngine } from './compute/engines.js';
 import type { Config } from './config.js';
 import { DomainError } from './errors.js';
 import { analysisRoutes } from './routes/analysis.js';
+import { basisRoutes } from './routes/bases.js';
 import { decompositionRoutes } from './routes/decompositions.js';
+import { embeddingAnalyticsRoutes } from './routes/embedding-analytics.js';
 import { healthRoutes } from './routes/health.js';
+import { innerProductRoutes } from './routes/inner-products.js';
+import { linearMapRoutes } from './routes/linear-maps.js';
 import { orthogonalizationRoutes } from './routes/orthogonalization.js';
+import { subspaceRoutes } from './routes/subspaces.js';
 import { ComputePool } from './services/compute-pool.js';
 import type { LinalgDeps } from './services/linalg.js';
 
@@ -81,6 +86,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(decompositionRoutes);
   await app.register(analysisRoutes);
   await app.register(orthogonalizationRoutes);
+  await app.register(basisRoutes);
+  await app.register(subspaceRoutes);
+  await app.register(linearMapRoutes);
+  await app.register(innerProductRoutes);
+  await app.register(embeddingAnalyticsRoutes);
 
   return app;
 }
