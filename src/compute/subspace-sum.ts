@@ -6,13 +6,17 @@
  * M = [Q_U Q_W], and (x, y) is in the null space of M exactly when Q_U·x = −Q_W·y, a vector of U ∩ W. One SVD of M
  * gives both: the leading t left singular vectors span U + W, and the trailing r + s − t right singular vectors give
  * the intersection. So dim(U + W) = dim U + dim W − dim(U ∩ W) holds by the rank–nullity theorem, and the reply
- * checks it on the returned dimensions. The rank t of M uses tolerance.ts with M's shape; M has orthonormal blocks,
- * so its singular values are √(1 ± cos θ_i) for the principal angles θ_i, and the default tolerance counts angles
- * below about 2·max(n, r + s)·ε as zero.
+ * checks it on the returned dimensions.
+ *
+ * M has orthonormal blocks, so its singular values are √(1 ± cos θ_i) for the principal angles θ_i, and the
+ * smallest ones, about θ_i/√2, decide the dimension of the intersection. With the caller's rtol or atol the rank of
+ * M follows tolerance.ts. The default is numpy's rule σmax·max(n, r + s)·ε scaled by κ, the larger of σ1/σr of A
+ * and of B, because a span computed from vectors with condition κ is only fixed to an angle of about ε·κ: a shared
+ * direction of two ill-conditioned spanning sets comes out at such an angle, not at 0.
  */
 
 import type { LinalgEngine } from './engine.js';
-import { type Dense, clearNegativeZeros, columnRange, matmul, normalizeColumnSigns, rowRange, scale, subtract, transpose, zeros } from './dense.js';
+import { type Dense, EPSILON, clearNegativeZeros, columnRange, matmul, normalizeColumnSigns, rowRange, scale, subtract, transpose, zeros } from './dense.js';
 import { applySignRule } from './svd.js';
 import { type SpanBasis, columnNorms, columnOf, defaultResidualRtol, projectOnto, spanBasis, vectorNorm } from './span.js';
 import { type ResolvedTolerance, type ToleranceOptions, countAbove, resolveTolerance } from './tolerance.js';
@@ -61,7 +65,7 @@ export function sumAndIntersection(engine: LinalgEngine, a: Dense, b: Dense, opt
   const left = factors.u!;
   const right = factors.v!;
   applySignRule(left, right, Math.min(n, q));
-  const tolerance = resolveTolerance(factors.s, n, q, options);
+  const tolerance = sumTolerance(factors.s, n, q, Math.max(u.spanCondition, w.spanCondition), options);
   const t = countAbove(factors.s, tolerance.tolerance);
 
   const sumBasis = columnRange(left, 0, t);
@@ -150,6 +154,12 @@ export function directSum(engine: LinalgEngine, a: Dense, b: Dense, vectors: Den
     residualRtol,
   };
   return result;
+}
+
+function sumTolerance(singularValues: Float64Array, n: number, q: number, spanCondition: number, options: ToleranceOptions): ResolvedTolerance {
+  if (options.rtol !== undefined || options.atol !== undefined) return resolveTolerance(singularValues, n, q, options);
+  const rtol = Math.max(n, q) * EPSILON * spanCondition;
+  return { tolerance: (singularValues[0] ?? 0) * rtol, rule: 'default', rtol, atol: null };
 }
 
 function concatColumns(left: Dense, right: Dense): Dense {
