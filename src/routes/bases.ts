@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 
 import { basisService, changeOfBasisService, coordinatesService, dimensionService, independenceService } from '../services/bases.js';
 import { Atol, ComputeReplies, Format, Matrix, MatrixOrVector, Rtol } from './schemas.js';
-import { Layout, ResidualRtol } from './vector-schemas.js';
+import { Layout, ResidualRtol, withExample } from './vector-schemas.js';
 
 const TOLERANCE = 'Rank decisions use numpy.linalg.matrix_rank\'s rule (default σmax·max(n, k)·ε; rtol or atol to override), echoed in the reply.';
 
@@ -17,7 +17,10 @@ export async function basisRoutes(fastify: FastifyInstance): Promise<void> {
       tags: ['bases'],
       summary: 'Whether the vectors are linearly independent (numerical rank = number of vectors).',
       description: `${TOLERANCE} \`condition\` is σ1/σk of the vectors, null when σk is 0.`,
-      body: vectorsBody,
+      body: withExample(
+        vectorsBody,
+        { vectors: [[1, 2, 3], [2, 4, 6], [0, 1, 1]], layout: 'rows' },
+      ),
       response: ComputeReplies,
     },
     handler: async (request) => independenceService(fastify.linalg, request.body),
@@ -30,7 +33,10 @@ export async function basisRoutes(fastify: FastifyInstance): Promise<void> {
       description:
         `The rank r comes from the SVD; the chosen vectors are the first r that pivoted QR picks (largest remaining norm first). ` +
         `\`coordinates\` expresses every input vector in the chosen basis. ${TOLERANCE}`,
-      body: Type.Object({ vectors: Matrix, layout: Layout, rtol: Rtol, atol: Atol, format: Format }, { additionalProperties: false }),
+      body: withExample(
+        Type.Object({ vectors: Matrix, layout: Layout, rtol: Rtol, atol: Atol, format: Format }, { additionalProperties: false }),
+        { vectors: [[1, 0, 0], [2, 0, 0], [0, 1, 0], [1, 1, 0]], layout: 'rows' },
+      ),
       response: ComputeReplies,
     },
     handler: async (request) => basisService(fastify.linalg, request.body),
@@ -43,9 +49,12 @@ export async function basisRoutes(fastify: FastifyInstance): Promise<void> {
       description:
         `\`basis\` must be linearly independent (NOT_A_BASIS otherwise). A vector outside the span gets the coordinates of its ` +
         `projection and inSpan false. ${TOLERANCE}`,
-      body: Type.Object(
-        { basis: Matrix, v: MatrixOrVector, layout: Layout, residualRtol: ResidualRtol, rtol: Rtol, atol: Atol, format: Format },
-        { additionalProperties: false },
+      body: withExample(
+        Type.Object(
+          { basis: Matrix, v: MatrixOrVector, layout: Layout, residualRtol: ResidualRtol, rtol: Rtol, atol: Atol, format: Format },
+          { additionalProperties: false },
+        ),
+        { basis: [[1, 0], [1, 1]], v: [3, 2], layout: 'rows' },
       ),
       response: ComputeReplies,
     },
@@ -57,7 +66,10 @@ export async function basisRoutes(fastify: FastifyInstance): Promise<void> {
       tags: ['bases'],
       summary: 'Dimension of the span of the vectors.',
       description: TOLERANCE,
-      body: vectorsBody,
+      body: withExample(
+        vectorsBody,
+        { vectors: [[1, 0, 1], [0, 1, 1], [1, 1, 2]], layout: 'rows' },
+      ),
       response: ComputeReplies,
     },
     handler: async (request) => dimensionService(fastify.linalg, request.body),
@@ -72,19 +84,22 @@ export async function basisRoutes(fastify: FastifyInstance): Promise<void> {
         '`map` is a k×k matrix in from-coordinates; the reply gives P·map·P⁻¹, its matrix in to-coordinates (the textbook S⁻¹·A·S ' +
         'with S = P⁻¹). `v` gives vectors whose coordinates in both bases are wanted. NOT_A_BASIS for dependent vectors, ' +
         `DIFFERENT_SPANS when the bases span different subspaces. ${TOLERANCE}`,
-      body: Type.Object(
-        {
-          from: Type.Optional(Matrix),
-          to: Matrix,
-          layout: Layout,
-          map: Type.Optional(Matrix),
-          v: Type.Optional(MatrixOrVector),
-          residualRtol: ResidualRtol,
-          rtol: Rtol,
-          atol: Atol,
-          format: Format,
-        },
-        { additionalProperties: false },
+      body: withExample(
+        Type.Object(
+          {
+            from: Type.Optional(Matrix),
+            to: Matrix,
+            layout: Layout,
+            map: Type.Optional(Matrix),
+            v: Type.Optional(MatrixOrVector),
+            residualRtol: ResidualRtol,
+            rtol: Rtol,
+            atol: Atol,
+            format: Format,
+          },
+          { additionalProperties: false },
+        ),
+        { to: [[1, 0], [1, 1]], layout: 'rows', map: [[2, 0], [0, 3]], v: [3, 2] },
       ),
       response: ComputeReplies,
     },

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 
 import { composeService, inverseService, kernelImageService, linearityService } from '../services/linear-maps.js';
 import { Atol, ComputeReplies, Format, Matrix, Rtol } from './schemas.js';
+import { withExample } from './vector-schemas.js';
 
 export async function linearMapRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -14,7 +15,10 @@ export async function linearMapRoutes(fastify: FastifyInstance): Promise<void> {
       tags: ['linear-maps'],
       summary: 'Composition of linear maps applied in list order: maps[q−1]·…·maps[0].',
       description: 'Each map must take vectors of the length the previous one returns (SHAPE_MISMATCH names both shapes).',
-      body: Type.Object({ maps: Type.Array(Matrix, { minItems: 1, maxItems: 64 }), format: Format }, { additionalProperties: false }),
+      body: withExample(
+        Type.Object({ maps: Type.Array(Matrix, { minItems: 1, maxItems: 64 }), format: Format }, { additionalProperties: false }),
+        { maps: [[[1, 0]], [[1], [1]]] },
+      ),
       response: ComputeReplies,
     },
     handler: async (request) => composeService(fastify.linalg, request.body),
@@ -27,7 +31,10 @@ export async function linearMapRoutes(fastify: FastifyInstance): Promise<void> {
       description:
         'singular: numerical rank < n (tolerance as for /v1/analysis/rank), and `inverse` is null (use /v1/analysis/pinv). ' +
         'ill-conditioned: σ1/σn > 1/√ε ≈ 6.7e7, so fewer than half of float64\'s digits survive in A⁻¹·b. digitsLost = log10(σ1/σn).',
-      body: tolerant,
+      body: withExample(
+        tolerant,
+        { matrix: [[2, 0], [0, 4]] },
+      ),
       response: ComputeReplies,
     },
     handler: async (request) => inverseService(fastify.linalg, request.body),
@@ -38,7 +45,10 @@ export async function linearMapRoutes(fastify: FastifyInstance): Promise<void> {
       tags: ['linear-maps'],
       summary: 'Orthonormal bases of the kernel (null space) and the image (column space), as columns.',
       description: 'From one full SVD; the rank–nullity theorem is checked on the returned dimensions. Tolerance as for rank.',
-      body: tolerant,
+      body: withExample(
+        tolerant,
+        { matrix: [[1, 2], [2, 4]] },
+      ),
       response: ComputeReplies,
     },
     handler: async (request) => kernelImageService(fastify.linalg, request.body),
@@ -53,18 +63,21 @@ export async function linearMapRoutes(fastify: FastifyInstance): Promise<void> {
         'probed with seeded random vectors. Samples (`inputs` k×n and `outputs` k×m, one sample per row) are tested on every ' +
         'linear relation among the inputs at once by a least-squares fit; verdict linear, affine (fits only with an intercept), ' +
         'nonlinear, or undetermined (independent inputs: some linear map fits any outputs).',
-      body: Type.Object(
-        {
-          matrix: Type.Optional(Matrix),
-          inputs: Type.Optional(Matrix),
-          outputs: Type.Optional(Matrix),
-          rtol: Type.Optional(Type.Number({ minimum: 0, description: 'Relative tolerance of numpy.allclose; default 1e-5.' })),
-          atol: Type.Optional(Type.Number({ minimum: 0, description: 'Absolute tolerance of numpy.allclose; default 1e-8.' })),
-          probes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Random probe pairs for a matrix; default 16.' })),
-          seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295, description: 'Seed of the probes; default 1.' })),
-          format: Format,
-        },
-        { additionalProperties: false },
+      body: withExample(
+        Type.Object(
+          {
+            matrix: Type.Optional(Matrix),
+            inputs: Type.Optional(Matrix),
+            outputs: Type.Optional(Matrix),
+            rtol: Type.Optional(Type.Number({ minimum: 0, description: 'Relative tolerance of numpy.allclose; default 1e-5.' })),
+            atol: Type.Optional(Type.Number({ minimum: 0, description: 'Absolute tolerance of numpy.allclose; default 1e-8.' })),
+            probes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Random probe pairs for a matrix; default 16.' })),
+            seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295, description: 'Seed of the probes; default 1.' })),
+            format: Format,
+          },
+          { additionalProperties: false },
+        ),
+        { inputs: [[1, 0], [0, 1], [1, 1]], outputs: [[3], [4], [6]] },
       ),
       response: ComputeReplies,
     },

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 
 import { anglesService, directSumService, intersectionService, membershipService, projectionService, sumService } from '../services/subspaces.js';
 import { Atol, ComputeReplies, Format, Matrix, MatrixOrVector, Rtol } from './schemas.js';
-import { Layout, ResidualRtol } from './vector-schemas.js';
+import { Layout, ResidualRtol, withExample } from './vector-schemas.js';
 
 const SPANNING = 'The subspace spanned by the vectors of U (and W), given as the rows or columns of a matrix as `layout` says.';
 const TOLERANCE = 'The dimension of each span is its numerical rank (rtol/atol as for /v1/analysis/rank, echoed in the reply).';
@@ -20,7 +20,10 @@ export async function subspaceRoutes(fastify: FastifyInstance): Promise<void> {
       description:
         `${SPANNING} \`v\` is one vector (a flat array) or several in the same layout. v is a member when ‖v − P·v‖/‖v‖ ≤ residualRtol ` +
         `(default max(n, k + 1)·ε·σ1/σr of U). ${TOLERANCE}`,
-      body: Type.Object({ U: Matrix, v: MatrixOrVector, layout: Layout, residualRtol: ResidualRtol, rtol: Rtol, atol: Atol }, { additionalProperties: false }),
+      body: withExample(
+        Type.Object({ U: Matrix, v: MatrixOrVector, layout: Layout, residualRtol: ResidualRtol, rtol: Rtol, atol: Atol }, { additionalProperties: false }),
+        { U: [[1, 0, 0], [0, 1, 0]], v: [3, 4, 0], layout: 'rows' },
+      ),
       response: ComputeReplies,
     },
     handler: async (request) => membershipService(fastify.linalg, request.body),
@@ -31,17 +34,20 @@ export async function subspaceRoutes(fastify: FastifyInstance): Promise<void> {
       tags: ['subspaces'],
       summary: 'Orthogonal projection of v onto span(U) and onto its orthogonal complement.',
       description: `${SPANNING} Returns P·v, (I − P)·v, an orthonormal basis of span(U) and, with includeProjector, the n×n projector P. ${TOLERANCE}`,
-      body: Type.Object(
-        {
-          U: Matrix,
-          v: MatrixOrVector,
-          layout: Layout,
-          includeProjector: Type.Optional(Type.Boolean({ description: 'Also return the n×n projector P = Q·Qᵀ. Default false.' })),
-          rtol: Rtol,
-          atol: Atol,
-          format: Format,
-        },
-        { additionalProperties: false },
+      body: withExample(
+        Type.Object(
+          {
+            U: Matrix,
+            v: MatrixOrVector,
+            layout: Layout,
+            includeProjector: Type.Optional(Type.Boolean({ description: 'Also return the n×n projector P = Q·Qᵀ. Default false.' })),
+            rtol: Rtol,
+            atol: Atol,
+            format: Format,
+          },
+          { additionalProperties: false },
+        ),
+        { U: [[1, 0, 0], [0, 1, 0]], v: [1, 2, 3], layout: 'rows' },
       ),
       response: ComputeReplies,
     },
@@ -53,7 +59,10 @@ export async function subspaceRoutes(fastify: FastifyInstance): Promise<void> {
       tags: ['subspaces'],
       summary: 'Orthonormal basis and dimension of U + W, with the check dim(U + W) = dim U + dim W − dim(U ∩ W).',
       description: `${SPANNING} ${TOLERANCE}`,
-      body: pair,
+      body: withExample(
+        pair,
+        { U: [[1, 0, 0], [0, 1, 0]], W: [[1, 1, 0], [0, 0, 1]], layout: 'rows' },
+      ),
       response: ComputeReplies,
     },
     handler: async (request) => sumService(fastify.linalg, request.body),
@@ -64,7 +73,10 @@ export async function subspaceRoutes(fastify: FastifyInstance): Promise<void> {
       tags: ['subspaces'],
       summary: 'Orthonormal basis and dimension of U ∩ W.',
       description: `${SPANNING} From the null space of [Q_U Q_W]; intersectionResidual is the largest distance of a basis vector from U or W. ${TOLERANCE}`,
-      body: pair,
+      body: withExample(
+        pair,
+        { U: [[1, 0, 0], [0, 1, 0]], W: [[1, 1, 0], [0, 0, 1]], layout: 'rows' },
+      ),
       response: ComputeReplies,
     },
     handler: async (request) => intersectionService(fastify.linalg, request.body),
@@ -75,9 +87,12 @@ export async function subspaceRoutes(fastify: FastifyInstance): Promise<void> {
       tags: ['subspaces'],
       summary: 'Whether U + W is direct (U ∩ W = {0}), and the unique split v = x + y with x ∈ U, y ∈ W.',
       description: `${SPANNING} \`complementary\` is true when the sum is direct and fills ℝⁿ. \`v\` is optional. ${TOLERANCE}`,
-      body: Type.Object(
-        { U: Matrix, W: Matrix, v: Type.Optional(MatrixOrVector), layout: Layout, residualRtol: ResidualRtol, rtol: Rtol, atol: Atol, format: Format },
-        { additionalProperties: false },
+      body: withExample(
+        Type.Object(
+          { U: Matrix, W: Matrix, v: Type.Optional(MatrixOrVector), layout: Layout, residualRtol: ResidualRtol, rtol: Rtol, atol: Atol, format: Format },
+          { additionalProperties: false },
+        ),
+        { U: [[1, 0]], W: [[1, 1]], v: [3, 2], layout: 'rows' },
       ),
       response: ComputeReplies,
     },
@@ -91,7 +106,10 @@ export async function subspaceRoutes(fastify: FastifyInstance): Promise<void> {
       description:
         `${SPANNING} min(dim U, dim W) angles in [0, π/2]. Small angles come from sines, so identical subspaces give angles of ` +
         `order ε rather than the 1.5e-8 of arccos. ${TOLERANCE}`,
-      body: Type.Object({ U: Matrix, W: Matrix, layout: Layout, rtol: Rtol, atol: Atol }, { additionalProperties: false }),
+      body: withExample(
+        Type.Object({ U: Matrix, W: Matrix, layout: Layout, rtol: Rtol, atol: Atol }, { additionalProperties: false }),
+        { U: [[1, 0]], W: [[1, 1]], layout: 'rows' },
+      ),
       response: ComputeReplies,
     },
     handler: async (request) => anglesService(fastify.linalg, request.body),

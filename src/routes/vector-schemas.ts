@@ -12,3 +12,8 @@ export const ResidualRtol = Type.Optional(
     description: 'Largest relative residual ‖v − P·v‖/‖v‖ that still counts as inside the span. Default max(n, k + 1)·ε·σ1/σr of the spanning vectors.',
   }),
 );
+
+/** Returns a copy of a body schema with one example request, which the OpenAPI document at /docs shows. */
+export function withExample<T extends object>(schema: T, example: Record<string, unknown>): T {
+  return { ...schema, examples: [example] };
+}
