@@ -56,7 +56,7 @@ export interface BasisResult {
   tolerance: ResolvedTolerance;
   /** |diag(R)| of the pivoted QR, non-increasing: the remaining norm of each vector when it was chosen. */
   pivotNorms: number[];
-  /** σ1/σr of the chosen vectors, null for r = 0: a large value says the chosen vectors are nearly dependent. */
+  /** σ1/σr of the chosen vectors, null for r = 0. A large value means the chosen vectors are nearly dependent. */
   chosenCondition: number | null;
   /** ‖A − B·C‖_F / ‖A‖_F for the chosen basis B and the coordinates C. */
   reconstructionError: number;
@@ -109,7 +109,7 @@ export function extractBasis(engine: LinalgEngine, a: Dense, options: ToleranceO
 }
 
 export interface CoordinatesResult {
-  /** k×p: column j holds the coordinates of vector j, so V ≈ B·C. */
+  /** k×p: column j contains the coordinates of vector j, so V ≈ B·C. */
   coordinates: Dense;
   /** ‖v − B·c‖ / ‖v‖ for each vector (0 for a zero vector); a vector outside span(B) has no exact coordinates. */
   relativeResiduals: number[];
@@ -162,7 +162,7 @@ export interface DimensionResult {
   tolerance: ResolvedTolerance;
 }
 
-/** The dimension of span(A) for A: n×k, its numerical rank. */
+/** Computes the dimension of span(A) for A: n×k, which is the numerical rank of A. */
 export function dimension(engine: LinalgEngine, a: Dense, options: ToleranceOptions): DimensionResult {
   const s = engine.svd(a, 'none').s;
   const tolerance = resolveTolerance(s, a.rows, a.cols, options);

@@ -7,7 +7,7 @@
  */
 
 import { DomainError } from '../errors.js';
-import { type Dense, matmul, transpose, zeros } from './dense.js';
+import { type Dense, zeros } from './dense.js';
 import { vectorNorm } from './span.js';
 
 export interface SimilarPair {
@@ -29,7 +29,7 @@ export function normalizeRows(x: Dense): Dense {
   for (let i = 0; i < x.rows; i++) {
     const row = x.data.subarray(i * x.cols, (i + 1) * x.cols);
     const norm = vectorNorm(row);
-    if (norm === 0) throw new DomainError('ZERO_NORM_VECTOR', { index: i });
+    if (norm === 0) throw new DomainError('ZERO_NORM_VECTOR', { index: i, path: `row ${i}` });
     for (let j = 0; j < x.cols; j++) out.data[i * x.cols + j] = row[j]! / norm;
   }
   return out;
@@ -37,10 +37,30 @@ export function normalizeRows(x: Dense): Dense {
 
 /** Returns X̂·X̂ᵀ for row-normalised X̂, clipped to [−1, 1]. */
 export function cosineMatrix(x: Dense): Dense {
-  const unit = normalizeRows(x);
-  const similarity = matmul(unit, transpose(unit));
+  const similarity = gramOfRows(normalizeRows(x));
   for (let i = 0; i < similarity.data.length; i++) similarity.data[i] = Math.max(-1, Math.min(1, similarity.data[i]!));
   return similarity;
+}
+
+/**
+ * Returns X·Xᵀ for X: p×n, computing each entry i ≤ j once as a dot product of two contiguous rows and mirroring
+ * it, so the result is exactly symmetric and takes half the multiplications of a general product.
+ */
+export function gramOfRows(x: Dense): Dense {
+  const p = x.rows;
+  const n = x.cols;
+  const out = zeros(p, p);
+  for (let i = 0; i < p; i++) {
+    const rowI = x.data.subarray(i * n, (i + 1) * n);
+    for (let j = i; j < p; j++) {
+      const offset = j * n;
+      let sum = 0;
+      for (let k = 0; k < n; k++) sum += rowI[k]! * x.data[offset + k]!;
+      out.data[i * p + j] = sum;
+      out.data[j * p + i] = sum;
+    }
+  }
+  return out;
 }
 
 export function cosineSimilarity(x: Dense, options: { top: number; includeMatrix: boolean }): CosineSimilarityResult {
@@ -49,7 +69,7 @@ export function cosineSimilarity(x: Dense, options: { top: number; includeMatrix
   return options.includeMatrix ? { matrix: similarity, topPairs } : { topPairs };
 }
 
-/** The `top` largest off-diagonal entries i < j of a symmetric p×p matrix, kept in a sorted list of length ≤ top. */
+/** Finds the `top` largest off-diagonal entries i < j of a symmetric p×p matrix, keeping a sorted list of at most `top`. */
 export function topPairsOf(similarity: Dense, top: number): SimilarPair[] {
   const p = similarity.rows;
   const best: SimilarPair[] = [];

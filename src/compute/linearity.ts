@@ -30,8 +30,9 @@ function violation(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol:
   for (let i = 0; i < expected.length; i++) {
     const allowed = atol + rtol * Math.abs(expected[i]!);
     const difference = Math.abs(actual[i]! - expected[i]!);
-    // With atol = rtol = 0 an exact match has ratio 0 and any difference an infinite one; report that as a large finite value.
-    const value = difference === 0 ? 0 : allowed === 0 ? Number.MAX_VALUE : difference / allowed;
+    // With atol = rtol = 0 any difference would give an infinite ratio, so it is reported as the largest finite value.
+    let value = 0;
+    if (difference > 0) value = allowed === 0 ? Number.MAX_VALUE : difference / allowed;
     if (value > ratio) {
       ratio = value;
       index = i;

@@ -9,8 +9,8 @@
  * Sign rule: in each component the entry of largest magnitude is positive (the first on exact ties), so the
  * components depend on the data, not on the order of the samples. With `center: false` the data is used as sent.
  *
- * Samples beyond `maxSamples` are not all used: a uniform random subset of maxSamples rows, without replacement and
- * chosen by a seeded generator, is analysed, and the reply says so.
+ * When there are more than `maxSamples` rows, a uniform random subset of maxSamples rows, chosen without replacement
+ * by a seeded generator, is analysed, and `sampled` and `sampleIndices` report it.
  */
 
 import type { LinalgEngine } from './engine.js';

@@ -4,8 +4,8 @@
  *
  * Vector sets are matrices whose columns are the vectors (A: n×k for k vectors in ℝⁿ). The dimension of the span
  * is the numerical rank of A with the tolerance rule of tolerance.ts (numpy.linalg.matrix_rank: singular values
- * strictly above σmax·max(n, k)·ε by default), and the basis is the leading r left singular vectors of A, with the
- * SVD sign rule of svd.ts.
+ * strictly above σmax·max(n, k)·ε by default). The basis is the leading r left singular vectors of A, with the SVD
+ * sign rule of svd.ts.
  */
 
 import type { LinalgEngine } from './engine.js';
@@ -66,9 +66,9 @@ export function columnNorms(a: Dense): Float64Array {
 }
 
 /**
- * The default relative residual below which a vector counts as a member of a span: max(n, k + 1)·ε·κ, numpy's rank
- * rule for the n×(k + 1) matrix [A v] scaled by κ = σ1/σr of A, because a relative perturbation δ of A (rounding in
- * the input or in the SVD) can turn its span by an angle of about δ·κ.
+ * Returns the default relative residual up to which a vector counts as a member of a span: max(n, k + 1)·ε·κ.
+ * That is numpy's rank rule for the n×(k + 1) matrix [A v], scaled by κ = σ1/σr of A, because a relative
+ * perturbation δ of A (rounding in the input or in the SVD) can turn its span by an angle of about δ·κ.
  */
 export function defaultResidualRtol(dimension: number, count: number, spanCondition: number): number {
   return Math.max(dimension, count + 1) * EPSILON * spanCondition;

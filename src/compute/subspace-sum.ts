@@ -42,7 +42,7 @@ export interface SumIntersection {
   };
   /** Largest distance of an intersection basis vector from U or from W: 0 in exact arithmetic. */
   intersectionResidual: number;
-  /** Kept for the direct-sum decomposition: the thin SVD of [Q_U Q_W]. */
+  /** The thin SVD of [Q_U Q_W], which the direct-sum decomposition reuses. */
   factors: { left: Dense; s: Float64Array; right: Dense };
 }
 
@@ -77,7 +77,7 @@ export function sumAndIntersection(engine: LinalgEngine, a: Dense, b: Dense, opt
 
   return finish(sumBasis, intersectionBasis, factors.s, tolerance, { left: columnRange(left, 0, Math.min(n, q)), s: factors.s, right });
 
-  function finish(sumBasis: Dense, intersectionBasis: Dense, singularValues: Float64Array, sumTolerance: ResolvedTolerance, kept: SumIntersection['factors']): SumIntersection {
+  function finish(sumBasis: Dense, intersectionBasis: Dense, singularValues: Float64Array, sumTolerance: ResolvedTolerance, sumFactors: SumIntersection['factors']): SumIntersection {
     normalizeColumnSigns(sumBasis, []);
     normalizeColumnSigns(intersectionBasis, []);
     const dimensions = { u: r, w: s, sum: sumBasis.cols, intersection: intersectionBasis.cols, ambient: n, formulaHolds: false };
@@ -91,7 +91,7 @@ export function sumAndIntersection(engine: LinalgEngine, a: Dense, b: Dense, opt
       sumTolerance,
       dimensions,
       intersectionResidual: Math.max(maxColumnNorm(subtract(intersectionBasis, projectOnto(u.basis, intersectionBasis))), maxColumnNorm(subtract(intersectionBasis, projectOnto(w.basis, intersectionBasis)))),
-      factors: kept,
+      factors: sumFactors,
     };
   }
 }
@@ -106,8 +106,9 @@ export interface DirectSumResult {
 }
 
 export interface DirectSumDecomposition {
-  /** n×p: the U parts, the W parts, and ‖v − x − y‖/‖v‖ per vector. */
+  /** n×p: the part x ∈ U of each vector. */
   x: Dense;
+  /** n×p: the part y ∈ W of each vector. */
   y: Dense;
   /** Each vector's distance from U + W relative to its norm; only vectors in U + W have a decomposition. */
   relativeResiduals: number[];

@@ -15,8 +15,8 @@
  *   max |c_ij| below the Welch bound √((n − m)/(m·(n − 1))) for n > m.
  */
 
-import { type Dense, clearNegativeZeros, matmul, transpose } from './dense.js';
-import { cosineMatrix } from './cosine-similarity.js';
+import { type Dense, clearNegativeZeros } from './dense.js';
+import { cosineMatrix, gramOfRows } from './cosine-similarity.js';
 
 export interface Neighbour {
   feature: number;
@@ -95,7 +95,7 @@ export function superposition(features: Dense, options: { sparsity?: number; inc
     neighbours,
   };
 
-  if (options.includeGram) result.gram = clearNegativeZeros(matmul(features, transpose(features)));
+  if (options.includeGram) result.gram = clearNegativeZeros(gramOfRows(features));
 
   if (options.sparsity !== undefined) {
     const p = 1 - options.sparsity;

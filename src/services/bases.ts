@@ -88,6 +88,13 @@ export async function changeOfBasisService(
   const from = body.from === undefined ? standardBasis(to) : parseVectorSet(deps, body.from, '/from', body.layout);
   checkSameSpace(to, '/to', from, '/from', body.layout);
   const k = to.columns.cols;
+  if (from.columns.cols !== k && body.from === undefined) {
+    throw new DomainError('SHAPE_MISMATCH', {
+      path: '/to',
+      reason: `to (shape [${to.shape.join(', ')}], layout ${body.layout}) has ${k} vectors in ℝ^${to.columns.rows}, but without from the source basis is the standard basis of ℝ^${to.columns.rows}, which needs ${to.columns.rows}; send from as well`,
+      shapes: { to: to.shape },
+    });
+  }
   if (from.columns.cols !== k) {
     throw new DomainError('SHAPE_MISMATCH', {
       path: '/from',
@@ -131,7 +138,7 @@ export async function changeOfBasisService(
   return reply;
 }
 
-/** The standard basis e_1, …, e_n of ℝⁿ; a `to` basis with k < n vectors then fails the square check as SHAPE_MISMATCH. */
+/** Builds the standard basis e_1, …, e_n of ℝⁿ, the default `from`. */
 function standardBasis(to: VectorSet): VectorSet {
   const n = to.columns.rows;
   const columns: Dense = identity(n);

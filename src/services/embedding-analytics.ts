@@ -48,8 +48,8 @@ export async function pcaService(
   deps: LinalgDeps,
   body: { data: unknown; components?: number; center?: boolean; maxSamples?: number; seed?: number; includeProjections?: boolean; format?: WireFormat },
 ) {
-  // NOTE: PCA of a stored collection would load its vectors here, sampled down to maxSamples by the store, and run
-  // the same operation; only posted data is accepted until the embedding store exists.
+  // NOTE: only posted data is accepted, because the embedding store does not exist yet. PCA of a stored collection
+  // would load the collection's vectors here, sampled down to maxSamples, and run the same operation.
   const parsed = parseMatrix(body.data, '/data', { maxElements: deps.maxMatrixElements });
   const maxSamples = body.maxSamples ?? PCA_DEFAULT_MAX_SAMPLES;
   const result = await deps.pool.run('pca', {

@@ -55,7 +55,7 @@ export async function kernelImageService(deps: LinalgDeps, body: { matrix: unkno
   const parsed = parseMatrix(body.matrix, '/matrix', { maxElements: deps.maxMatrixElements });
   const { rows: m, cols: n } = parsed.matrix;
   if (m * m + n * n > deps.maxMatrixElements) {
-    throw new DomainError('RESULT_TOO_LARGE', { elements: m * m + n * n, limit: deps.maxMatrixElements, hint: 'the SVD behind the kernel and image holds m² + n² numbers' });
+    throw new DomainError('RESULT_TOO_LARGE', { elements: m * m + n * n, limit: deps.maxMatrixElements, hint: 'the full SVD behind the kernel and image needs m² + n² numbers' });
   }
   const result = await deps.pool.run('subspaces', { a: parsed.matrix, rtol: body.rtol, atol: body.atol });
   const format = body.format ?? parsed.format;

@@ -31,7 +31,8 @@ export function parseVectorSet(deps: LinalgDeps, value: unknown, path: string, l
   const parsed: ParsedMatrix = parseMatrix(value, path, { maxElements: deps.maxMatrixElements, allowVector: allowSingle });
   const single = allowSingle && isFlat(value);
   const matrix = parsed.matrix;
-  const columns = single ? transpose(matrix) : layout === 'columns' ? matrix : transpose(matrix);
+  // A flat array parses as a 1×n row; as a set it is one column, like a row-layout matrix.
+  const columns = layout === 'columns' && !single ? matrix : transpose(matrix);
   return { columns, shape: [matrix.rows, matrix.cols], single, format: parsed.format, dtype: parsed.dtype };
 }
 
@@ -65,7 +66,7 @@ export function toleranceReply(tolerance: ResolvedTolerance) {
 }
 
 /**
- * Runs `work` and rewrites a ZERO_NORM_VECTOR from the compute layer, which knows only the vector's index, so that
+ * Runs `work` and rewrites a ZERO_NORM_VECTOR from the compute layer, which has only the vector's index, so that
  * its path points at that vector in the caller's matrix.
  */
 export async function withVectorPath<T>(work: Promise<T>, path: string, layout: Layout): Promise<T> {

@@ -80,6 +80,14 @@ describe('POST /v1/bases errors', () => {
     expect(map.body.path).toBe('/map');
   });
 
+  it('SHAPE_MISMATCH for too few vectors without from', async () => {
+    const reply = await post(app, '/v1/bases/change-of-basis', { to: [[1, 0, 0], [0, 1, 0]], layout: 'rows' });
+    expect(reply.status).toBe(422);
+    expect(reply.body.code).toBe('SHAPE_MISMATCH');
+    expect(reply.body.path).toBe('/to');
+    expect(reply.body.message).toContain('send from as well');
+  });
+
   it('DIFFERENT_SPANS for bases of different planes', async () => {
     const reply = await post(app, '/v1/bases/change-of-basis', { from: [[1, 0, 0], [0, 1, 0]], to: [[1, 0, 0], [0, 0, 1]], layout: 'rows' });
     expect(reply.status).toBe(422);
