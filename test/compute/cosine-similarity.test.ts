@@ -15,7 +15,7 @@ describe('cosineSimilarity', () => {
     expect(result.topPairs.map(({ i, j }) => [i, j])).toEqual([[0, 1], [1, 2], [0, 2]]);
   });
 
-  it('matrix is symmetric with entries in [−1, 1]', () => {
+  it('matrix is symmetric with unit diagonal', () => {
     const result = cosineSimilarity(randomMatrix(12, 5, seededRandom(1)), { top: 5, includeMatrix: true });
     const s = result.matrix!;
     for (let i = 0; i < 12; i++) {
@@ -23,6 +23,7 @@ describe('cosineSimilarity', () => {
         expect(Math.abs(s.data[i * 12 + j]!)).toBeLessThanOrEqual(1);
         expect(s.data[i * 12 + j]).toBe(s.data[j * 12 + i]);
       }
+      expect(s.data[i * 12 + i]).toBe(1);
     }
   });
 

@@ -34,7 +34,7 @@ describe('sumAndIntersection', () => {
     expect(result.dimensions.intersection).toBe(1);
   });
 
-  it('dim(U + W) = dim U + dim W − dim(U ∩ W) for random subspaces with a shared part', () => {
+  it('dimension formula on random subspaces', () => {
     const random = seededRandom(6);
     for (let trial = 0; trial < 40; trial++) {
       const n = 4 + Math.floor(random() * 8);
@@ -82,7 +82,7 @@ describe('directSum', () => {
     expect(result.decomposition).toBeUndefined();
   });
 
-  it('two lines in ℝ³ are direct but not complementary, and only vectors of their plane split', () => {
+  it('two lines in ℝ³: direct, not complementary', () => {
     const v = fromRows([[3, 0], [2, 0], [0, 1]]);
     const result = directSum(jsEngine, fromRows([[1], [0], [0]]), fromRows([[1], [1], [0]]), v, {});
     expect(result.direct).toBe(true);

@@ -71,7 +71,7 @@ describe('POST /v1/bases errors', () => {
     expect(reply.body.shapes).toEqual({ basis: [2, 2], v: [1, 3] });
   });
 
-  it('SHAPE_MISMATCH for bases of different sizes and for a map of the wrong size', async () => {
+  it('SHAPE_MISMATCH for basis and map sizes', async () => {
     const sizes = await post(app, '/v1/bases/change-of-basis', { from: [[1, 0, 0]], to: [[1, 0, 0], [0, 1, 0]], layout: 'rows' });
     expect(sizes.body.code).toBe('SHAPE_MISMATCH');
     expect(sizes.body.path).toBe('/from');
