@@ -6,7 +6,7 @@
 // not through the worker pool.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,11 +59,12 @@ const timings = [
   time('PCA, 2000 samples in ℝ²⁵⁶, 16 components', () => pca(jsEngine, matrix(2000, 256), { components: 16, center: true, maxSamples: 10000, seed: 1, includeProjections: true }), 3),
 ];
 
+// Read after the timings, so the load average covers the run.
 const lines = [
   '<!-- BEGIN subspaces -->',
   '## Subspaces and embedding analytics',
   '',
-  `Measured by \`node bench/subspaces.mjs\` on ${cpus()[0]?.model ?? 'an unknown CPU'} (${cpus().length} logical cores, shared), Node ${process.version}, JavaScript float64 engine, one thread, random inputs with entries uniform in [−1, 1] (seed 42). Median of the stated repeats after one warm-up run; input generation is inside the timed region.`,
+  `Measured by \`node bench/subspaces.mjs\` on ${cpus()[0]?.model ?? 'an unknown CPU'} (${cpus().length} logical cores shared with other jobs; 1-minute load average ${loadavg()[0].toFixed(1)} at the end of the run), Node ${process.version}, JavaScript float64 engine, one thread, random inputs with entries uniform in [−1, 1] (seed 42). Median of the stated repeats after one warm-up run; input generation is inside the timed region.`,
   '',
   '| Operation | Median (ms) | Repeats |',
   '| --- | ---: | ---: |',
