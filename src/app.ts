@@ -17,10 +17,15 @@ import { registerGraphql } from './graphql/index.js';
 import { projectRoot } from './io/project-root.js';
 import { type Metrics, createMetrics, installMetrics } from './observability/metrics.js';
 import { analysisRoutes } from './routes/analysis.js';
+import { basisRoutes } from './routes/bases.js';
 import { decompositionRoutes } from './routes/decompositions.js';
+import { embeddingAnalyticsRoutes } from './routes/embedding-analytics.js';
 import { healthRoutes } from './routes/health.js';
+import { innerProductRoutes } from './routes/inner-products.js';
+import { linearMapRoutes } from './routes/linear-maps.js';
 import { orthogonalizationRoutes } from './routes/orthogonalization.js';
 import { plotRoutes } from './routes/plots.js';
+import { subspaceRoutes } from './routes/subspaces.js';
 import { ComputePool } from './services/compute-pool.js';
 import type { LinalgDeps } from './services/linalg.js';
 
@@ -157,6 +162,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(analysisRoutes);
   await app.register(orthogonalizationRoutes);
   await app.register(plotRoutes);
+  await app.register(basisRoutes);
+  await app.register(subspaceRoutes);
+  await app.register(linearMapRoutes);
+  await app.register(innerProductRoutes);
+  await app.register(embeddingAnalyticsRoutes);
   // The dashboard: static files, no build step. mercurius registers @fastify/static for GraphiQL too, hence no
   // reply decorators here.
   await app.register(fastifyStatic, { root: path.join(projectRoot(), 'public'), prefix: '/', decorateReply: false, index: ['index.html'] });

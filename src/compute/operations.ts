@@ -15,6 +15,17 @@ import { type QrOptions, qr } from './qr.js';
 import { fundamentalSubspaces, nullspace, rank } from './subspaces.js';
 import { type SvdOptions, svd } from './svd.js';
 import type { ToleranceOptions } from './tolerance.js';
+import { coordinatesInBasis, dimension, extractBasis, independence } from './bases.js';
+import { type ChangeOfBasisOptions, changeOfBasis } from './change-of-basis.js';
+import { cosineSimilarity } from './cosine-similarity.js';
+import { innerProducts } from './inner-products.js';
+import { type AllcloseOptions, linearityOfMatrix, linearityOfSamples } from './linearity.js';
+import { compose, inverse } from './linear-maps.js';
+import { type PcaOptions, pca } from './pca.js';
+import { principalAngles } from './principal-angles.js';
+import { membership, projection } from './span.js';
+import { directSum, sumAndIntersection } from './subspace-sum.js';
+import { superposition } from './superposition.js';
 
 export const operations = {
   svd: (engine: LinalgEngine, args: { a: Dense } & SvdOptions) => svd(engine, args.a, args),
@@ -29,6 +40,28 @@ export const operations = {
   det: (engine: LinalgEngine, args: { a: Dense }) => det(engine, args.a),
   cond: (engine: LinalgEngine, args: { a: Dense; order: NormOrder }) => cond(engine, args.a, args.order),
   norm: (engine: LinalgEngine, args: { a: Dense; order: NormOrder }) => ({ norm: matrixNorm(engine, args.a, args.order) }),
+  independence: (engine: LinalgEngine, args: { a: Dense } & ToleranceOptions) => independence(engine, args.a, args),
+  basis: (engine: LinalgEngine, args: { a: Dense } & ToleranceOptions) => extractBasis(engine, args.a, args),
+  coordinates: (engine: LinalgEngine, args: { basis: Dense; vectors: Dense; residualRtol?: number } & ToleranceOptions) =>
+    coordinatesInBasis(engine, args.basis, args.vectors, args),
+  dimension: (engine: LinalgEngine, args: { a: Dense } & ToleranceOptions) => dimension(engine, args.a, args),
+  membership: (engine: LinalgEngine, args: { u: Dense; vectors: Dense; residualRtol?: number } & ToleranceOptions) => membership(engine, args.u, args.vectors, args),
+  projection: (engine: LinalgEngine, args: { u: Dense; vectors: Dense; includeProjector?: boolean } & ToleranceOptions) =>
+    projection(engine, args.u, args.vectors, args),
+  subspaceSum: (engine: LinalgEngine, args: { u: Dense; w: Dense } & ToleranceOptions) => sumAndIntersection(engine, args.u, args.w, args),
+  directSum: (engine: LinalgEngine, args: { u: Dense; w: Dense; vectors?: Dense; residualRtol?: number } & ToleranceOptions) =>
+    directSum(engine, args.u, args.w, args.vectors, args),
+  principalAngles: (engine: LinalgEngine, args: { u: Dense; w: Dense } & ToleranceOptions) => principalAngles(engine, args.u, args.w, args),
+  changeOfBasis: (engine: LinalgEngine, args: { from: Dense; to: Dense } & ChangeOfBasisOptions) => changeOfBasis(engine, args.from, args.to, args),
+  compose: (_engine: LinalgEngine, args: { maps: Dense[] }) => ({ matrix: compose(args.maps) }),
+  inverse: (engine: LinalgEngine, args: { a: Dense } & ToleranceOptions) => inverse(engine, args.a, args),
+  linearityOfMatrix: (_engine: LinalgEngine, args: { a: Dense; probes?: number; seed?: number } & AllcloseOptions) => linearityOfMatrix(args.a, args),
+  linearityOfSamples: (engine: LinalgEngine, args: { inputs: Dense; outputs: Dense } & AllcloseOptions) =>
+    linearityOfSamples(engine, args.inputs, args.outputs, args),
+  innerProducts: (_engine: LinalgEngine, args: { x: Float64Array; y: Float64Array; weights?: Float64Array }) => innerProducts(args.x, args.y, args.weights),
+  cosineSimilarity: (_engine: LinalgEngine, args: { vectors: Dense; top: number; includeMatrix: boolean }) => cosineSimilarity(args.vectors, args),
+  superposition: (_engine: LinalgEngine, args: { features: Dense; sparsity?: number; includeGram: boolean }) => superposition(args.features, args),
+  pca: (engine: LinalgEngine, args: { data: Dense } & PcaOptions) => pca(engine, args.data, args),
   /** Busy-waits for `ms` milliseconds; lets tests and drills hold a worker without depending on input sizes. */
   sleep: (_engine: LinalgEngine, args: { ms: number }) => {
     const until = Date.now() + args.ms;

@@ -11,6 +11,7 @@ import { DomainError, errorCatalogue } from '../errors.js';
 import { computeResolvers } from './compute-resolvers.js';
 import { computeTypeDefs } from './compute-schema.js';
 import { plotResolvers, plotTypeDefs } from './plots.js';
+import { REST_OPERATIONS, restOperationResolvers, restOperationTypeDefs } from './rest-operations.js';
 import { type GraphqlLimits, aliasLimitRule, costLimitRule, depthLimitRule } from './limits.js';
 
 type ResolverMap = Record<string, unknown>;
@@ -24,6 +25,7 @@ interface SchemaModule {
 const modules: SchemaModule[] = [
   { typeDefs: computeTypeDefs, resolvers: computeResolvers },
   { typeDefs: plotTypeDefs, resolvers: plotResolvers },
+  { typeDefs: restOperationTypeDefs(REST_OPERATIONS), resolvers: restOperationResolvers(REST_OPERATIONS) },
 ];
 
 /** Merges resolver maps type by type (Query fields from every module end up in one Query map). */

@@ -1,0 +1,75 @@
+/**
+ * GraphQL fields for the analytics operations whose replies are documented per REST route: each field takes the
+ * REST request body as `input` and returns the REST reply as JSON. The resolver sends the body through the route
+ * itself (Fastify's in-process `inject`, no socket), so schema validation, limits, services and error codes are
+ * exactly the REST ones.
+ */
+
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { GraphQLJSON } from 'graphql-scalars';
+
+import { DomainError, type ErrorCode, errorCatalogue } from '../errors.js';
+
+interface RestOperation {
+  field: string;
+  path: string;
+  description: string;
+}
+
+/** Operations exposed this way; the route's OpenAPI description at /docs documents input and reply. */
+export const REST_OPERATIONS: RestOperation[] = [
+  { field: 'independence', path: '/v1/bases/independence', description: 'Linear independence test with a relative tolerance.' },
+  { field: 'basis', path: '/v1/bases/basis', description: 'Basis of a spanning set, columns chosen by pivoted QR.' },
+  { field: 'coordinates', path: '/v1/bases/coordinates', description: 'Coordinates of vectors in a basis.' },
+  { field: 'dimension', path: '/v1/bases/dimension', description: 'Dimension of a span.' },
+  { field: 'changeOfBasis', path: '/v1/bases/change-of-basis', description: 'Change-of-basis matrix, coordinates and a map in the new basis.' },
+  { field: 'subspaceMembership', path: '/v1/subspaces/membership', description: 'Membership of a vector in a span.' },
+  { field: 'subspaceProjection', path: '/v1/subspaces/projection', description: 'Projection onto a span and its orthogonal complement.' },
+  { field: 'subspaceSum', path: '/v1/subspaces/sum', description: 'Sum of two subspaces.' },
+  { field: 'subspaceIntersection', path: '/v1/subspaces/intersection', description: 'Intersection of two subspaces.' },
+  { field: 'directSum', path: '/v1/subspaces/direct-sum', description: 'Direct-sum test and the unique decomposition v = x + y.' },
+  { field: 'principalAngles', path: '/v1/subspaces/angles', description: 'Principal angles between two subspaces, descending.' },
+  { field: 'composeMaps', path: '/v1/linear-maps/compose', description: 'Composition of linear maps.' },
+  { field: 'inverseMap', path: '/v1/linear-maps/inverse', description: 'Inverse with condition number and verdict.' },
+  { field: 'kernelImage', path: '/v1/linear-maps/kernel-image', description: 'Kernel and image bases of a map.' },
+  { field: 'linearity', path: '/v1/linear-maps/linearity', description: 'Numerical linearity check.' },
+  { field: 'vectorInnerProducts', path: '/v1/inner-products/vectors', description: 'Dot, cosine, weighted products, norms, distances, angles.' },
+  { field: 'matrixInnerProducts', path: '/v1/inner-products/matrices', description: 'Frobenius inner product and norms.' },
+  { field: 'cosineSimilarity', path: '/v1/inner-products/cosine-similarity', description: 'Pairwise cosine similarity and top pairs.' },
+  { field: 'superposition', path: '/v1/analytics/superposition', description: 'Superposition (interference) analysis of feature directions.' },
+  { field: 'pca', path: '/v1/analytics/pca', description: 'Principal component analysis.' },
+];
+
+export function restOperationTypeDefs(operations: RestOperation[]): string {
+  const fields = operations.map(({ field, path, description }) => `  "${description} Input and reply as POST ${path}."\n  ${field}(input: JSON!): JSON!`);
+  return `scalar JSON\n\nextend type Query {\n${fields.join('\n')}\n}\n`;
+}
+
+interface Context {
+  app: FastifyInstance;
+  reply: { request: FastifyRequest };
+}
+
+/** Headers passed through to the route, so authentication and request ids apply as they would over REST. */
+const FORWARDED_HEADERS = ['authorization', 'x-api-key', 'x-request-id'];
+
+export function restOperationResolvers(operations: RestOperation[]) {
+  const query: Record<string, unknown> = {};
+  for (const { field, path } of operations) {
+    query[field] = async (_: unknown, args: { input: unknown }, context: Context) => {
+      const headers: Record<string, string> = {};
+      for (const name of FORWARDED_HEADERS) {
+        const value = context.reply?.request.headers[name];
+        if (typeof value === 'string') headers[name] = value;
+      }
+      const response = await context.app.inject({ method: 'POST', url: path, payload: args.input as Record<string, unknown>, headers });
+      const body = response.json() as Record<string, unknown>;
+      if (response.statusCode < 400) return body;
+
+      const code = (typeof body.code === 'string' && body.code in errorCatalogue ? body.code : 'INTERNAL_ERROR') as ErrorCode;
+      const { statusCode: _status, code: _code, error: _error, message: _message, ...params } = body;
+      throw Object.assign(new DomainError(code, params), { message: String(body.message) });
+    };
+  }
+  return { JSON: GraphQLJSON, Query: query };
+}
