@@ -19,7 +19,10 @@ export interface IndependenceResult {
   count: number;
   singularValues: Float64Array;
   tolerance: ResolvedTolerance;
-  /** σ1/σk, null when σk is 0: how far the set is from dependence, relative to its scale. */
+  /**
+   * σ1/σk: how far the set is from dependence, relative to its scale. Null when σk is zero to working precision
+   * (at most numpy's default tolerance σ1·max(n, k)·ε), where the ratio would be rounding noise that differs by engine.
+   */
   condition: number | null;
 }
 
@@ -30,13 +33,14 @@ export function independence(engine: LinalgEngine, a: Dense, options: ToleranceO
   const rank = countAbove(s, tolerance.tolerance);
   // With k > n there are only n singular values and the set is dependent whatever they are.
   const smallest = a.cols <= a.rows ? s[a.cols - 1]! : 0;
+  const zeroTolerance = resolveTolerance(s, a.rows, a.cols, {}).tolerance;
   return {
     independent: rank === a.cols,
     rank,
     count: a.cols,
     singularValues: s,
     tolerance,
-    condition: smallest === 0 ? null : s[0]! / smallest,
+    condition: smallest <= zeroTolerance ? null : s[0]! / smallest,
   };
 }
 
