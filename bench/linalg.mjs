@@ -16,7 +16,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -222,6 +222,7 @@ function writeSection(markdown) {
 }
 
 async function main() {
+  const loadStart = loadavg()[0];
   const native = getNativeEngine();
   if (!native) process.stdout.write(`native engine unavailable (${loadNativeBinding().error}); timing the JavaScript engine only.\n`);
 
@@ -273,7 +274,7 @@ async function main() {
     '## linalg',
     '',
     `Produced by \`npm run bench:linalg\` (bench/linalg.mjs) on ${new Date().toISOString().slice(0, 10)}: ${cpus()[0]?.model ?? 'unknown CPU'}, ` +
-      `${cpus().length} cores shared with other jobs, Node ${process.version}.`,
+      `${cpus().length} cores shared with other jobs (1-minute load average ${loadStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end), Node ${process.version}.`,
     `Native engine: ${blas}, one thread. numpy: ${numpy ? `${numpy.numpy} on ${numpy.blas}, OPENBLAS_NUM_THREADS=1` : `skipped (${numpyProcess})`}.`,
     'Times are the minimum of several runs after a warm-up, in milliseconds; numpy and the native engine take turns',
     'call by call so that both see the same load. Ratios are against numpy (lower is faster).',
