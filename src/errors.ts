@@ -41,7 +41,7 @@ export const errorCatalogue = {
   LINEARLY_DEPENDENT: { status: 422, message: (p) => `Vector ${p.index} is linearly dependent on the vectors before it (residual ${p.residual} ≤ ${p.threshold}); pass dropDependent: true to drop such vectors.` },
   SINGULAR_MATRIX: { status: 422, message: (p) => `The matrix at ${p.path} is singular: pivot ${p.pivot} of its LU factorisation is exactly zero.` },
   NOT_POSITIVE_DEFINITE: { status: 422, message: (p) => `The matrix at ${p.path} is not positive definite: its leading minor of order ${p.order} is not positive.` },
-  CONVERGENCE_FAILURE: { status: 422, message: (p) => `LAPACK ${p.routine} did not converge on the ${p.rows}×${p.cols} matrix at ${p.path} (info ${p.info}); rescaling the matrix or using LINALG_ENGINE=js may help.` },
+  CONVERGENCE_FAILURE: { status: 422, message: (p) => `LAPACK ${p.routine} did not converge on the ${p.rows}×${p.cols} matrix at ${p.path} (info ${p.info}); try rescaling the matrix, or report it with the request id.` },
   NOT_A_BASIS: { status: 422, message: (p) => `The vectors at ${p.path} are not a basis: they have rank ${p.rank} but there are ${p.count} of them (tolerance ${p.tolerance}); choose independent vectors with /v1/bases/basis.` },
   DIFFERENT_SPANS: { status: 422, message: (p) => `The bases span different subspaces: their largest principal angle is ${p.largestAngle} rad (sine ${p.sine} > ${p.tolerance}); a change of basis needs two bases of the same subspace.` },
   ZERO_NORM_VECTOR: { status: 422, message: (p) => `The vector at ${p.path} has norm 0, so its direction and cosine are undefined; remove it or replace it.` },
