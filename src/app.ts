@@ -9,10 +9,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import { selectEngine } from './compute/engines.js';
 import type { Config } from './config.js';
 import { DomainError } from './errors.js';
+import { alignmentRoutes } from './routes/alignment.js';
 import { analysisRoutes } from './routes/analysis.js';
+import { clusteringRoutes } from './routes/clustering.js';
 import { decompositionRoutes } from './routes/decompositions.js';
 import { healthRoutes } from './routes/health.js';
+import { lowRankRoutes } from './routes/low-rank.js';
 import { orthogonalizationRoutes } from './routes/orthogonalization.js';
+import { positionalRoutes } from './routes/positional.js';
 import { ComputePool } from './services/compute-pool.js';
 import type { LinalgDeps } from './services/linalg.js';
 
@@ -81,6 +85,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(decompositionRoutes);
   await app.register(analysisRoutes);
   await app.register(orthogonalizationRoutes);
+  await app.register(clusteringRoutes);
+  await app.register(alignmentRoutes);
+  await app.register(lowRankRoutes);
+  await app.register(positionalRoutes);
 
   return app;
 }

@@ -39,6 +39,8 @@ export const errorCatalogue = {
   NOT_SYMMETRIC: { status: 422, message: (p) => `The matrix at ${p.path} is not symmetric: the largest asymmetry |a[i][j] − a[j][i]| is ${p.maxAsymmetry} at (${p.row}, ${p.col}). Pass symmetrize: "lower", "upper" or "average" to choose how to read it.` },
   SHAPE_MISMATCH: { status: 422, message: (p) => `Shapes do not match: ${p.reason}.` },
   LINEARLY_DEPENDENT: { status: 422, message: (p) => `Vector ${p.index} is linearly dependent on the vectors before it (residual ${p.residual} ≤ ${p.threshold}); pass dropDependent: true to drop such vectors.` },
+  ZERO_NORM_VECTOR: { status: 422, message: (p) => `The vector at ${p.path} has zero norm, but ${p.reason}; remove it or use another metric.` },
+  TOO_FEW_DISTINCT_VECTORS: { status: 422, message: (p) => `The vectors at ${p.path} have only ${p.distinct} distinct points (directions for cosine), fewer than k = ${p.k}; lower k.` },
   COMPUTE_TIMEOUT: { status: 503, message: (p) => `The computation did not finish within ${p.limitMs} ms (COMPUTE_TIMEOUT_MS) and was stopped; send a smaller problem or raise the limit.` },
   COMPUTE_QUEUE_FULL: { status: 503, message: (p) => `All ${p.threads} compute workers are busy and the queue is full; retry shortly.` },
   NOT_FOUND: { status: 404, message: (p) => `No route matches ${p.method} ${p.url}.` },
