@@ -238,7 +238,7 @@ function updateCentroids(x: Dense, centroids: Dense, labels: Int32Array, distanc
 }
 
 /** Moves into each empty cluster the point farthest from its centroid among clusters with more than one member. */
-function refillEmptyClusters(labels: Int32Array, distances: Float64Array, counts: Int32Array): void {
+export function refillEmptyClusters(labels: Int32Array, distances: Float64Array, counts: Int32Array): void {
   for (let c = 0; c < counts.length; c++) {
     if (counts[c] !== 0) continue;
 

@@ -24,6 +24,7 @@ export const NF4_LEVELS: readonly number[] = [
 ];
 
 const ZERO_CODE = 7;
+const FLOAT32_MAX = 3.4028234663852886e38;
 const MIDPOINTS = NF4_LEVELS.slice(1).map((level, i) => (NF4_LEVELS[i]! + level) / 2);
 
 export interface Nf4Quantized {
@@ -69,6 +70,7 @@ function nearestCode(value: number): number {
   return low;
 }
 
+/** Quantises W block by block. Rejects values beyond the float32 range, which the absmax scale cannot hold. */
 export function quantizeNf4(w: Dense, blockSize: number): Nf4Quantized {
   const length = w.data.length;
   const blocks = Math.ceil(length / blockSize);
@@ -80,6 +82,9 @@ export function quantizeNf4(w: Dense, blockSize: number): Nf4Quantized {
     const end = Math.min(length, start + blockSize);
     let max = 0;
     for (let i = start; i < end; i++) max = Math.max(max, Math.abs(w.data[i]!));
+    if (max > FLOAT32_MAX) {
+      throw new DomainError('INVALID_PARAMETER', { path: '/weight', value: max, reason: `NF4 stores absmax as float32, so every |w| must be at most ${FLOAT32_MAX}` });
+    }
     const stored = Math.fround(max);
     absmax[block] = stored;
 

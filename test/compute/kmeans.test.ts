@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { type Dense, fromRows } from '../../src/compute/dense.js';
-import { type KMeansOptions, kmeans, kmeansSelectK } from '../../src/compute/kmeans.js';
+import { type KMeansOptions, kmeans, kmeansSelectK, refillEmptyClusters } from '../../src/compute/kmeans.js';
 import { adjustedRandIndex } from '../../src/compute/cluster-agreement.js';
 import { DomainError } from '../../src/errors.js';
 import { seededRandom } from '../helpers.js';
@@ -130,5 +130,25 @@ describe('kmeans', () => {
     expect(() => kmeans(fromRows([[1, 0], [0, 0]]), 1, { ...options, metric: 'cosine' })).toThrow(expect.objectContaining({ code: 'ZERO_NORM_VECTOR', params: expect.objectContaining({ path: '/vectors/1' }) }));
     expect(() => kmeans(fromRows([[1], [2]]), 3, options)).toThrow(DomainError);
     expect(() => kmeansSelectK(fromRows([[1], [2], [3]]), [2, 3], options)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
+  });
+});
+
+describe('refillEmptyClusters', () => {
+  it('moves the farthest point of a multi-member cluster into the empty one', () => {
+    const labels = Int32Array.from([0, 0, 0, 1]);
+    const distances = Float64Array.from([1, 5, 2, 9]);
+    const counts = Int32Array.from([3, 1, 0]);
+    refillEmptyClusters(labels, distances, counts);
+    // Point 3 is farther but alone in cluster 1, so point 1 moves.
+    expect(Array.from(labels)).toEqual([0, 2, 0, 1]);
+    expect(Array.from(counts)).toEqual([2, 1, 1]);
+  });
+
+  it('never leaves a cluster empty on random data with large k', () => {
+    for (let seed = 0; seed < 100; seed++) {
+      const x = { rows: 12, cols: 2, data: Float64Array.from({ length: 24 }, seededRandom(seed)) };
+      const result = kmeans(x, 6, { ...options, seed });
+      expect(Math.min(...result.sizes)).toBeGreaterThanOrEqual(1);
+    }
   });
 });

@@ -82,3 +82,9 @@ describe('mergeError', () => {
     expect(() => mergeError(w, restored, zeros(3, 1), zeros(1, 2), 1, 2)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
   });
 });
+
+describe('NF4 input range', () => {
+  it('rejects values beyond the float32 range of absmax', () => {
+    expect(() => quantizeNf4(fromRows([[1e39, 1]]), 2)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
+  });
+});
