@@ -5,8 +5,8 @@
  *
  * AdaLoRA (Zhang et al., ICLR 2023) parameterises ΔW = P·Λ·Q during training and prunes triplets by a smoothed
  * sensitivity score |w·∂L/∂w|. Only the updates are posted here, with no gradients, so the importance of a triplet
- * is its singular value: `magnitude` ranks σ_i across layers directly, and `relative` ranks σ_i² / ‖ΔW_l‖²_F, the
- * share of its layer's energy, so that layers of different scale compete fairly.
+ * is its singular value. `magnitude` ranks σ_i across layers directly. `relative` ranks σ_i² / ‖ΔW_l‖²_F, the share
+ * of its layer's energy, so that layers of different scale compete on equal terms.
  *
  * Each layer is ΔW: out×in, given whole or as LoRA factors ΔW = B·A with B: out×r and A: r×in (the PEFT
  * convention). Factors are never multiplied out: with B = Q_B·R_B and Aᵀ = Q_A·R_A (reduced QR), the singular values

@@ -1,6 +1,6 @@
 /**
  * Cross-modal alignment: a linear map W from a source space to a target space, fitted on paired vectors so that
- * X·W ≈ Y, where row i of X: n×p (source) and row i of Y: n×q (target) describe the same item.
+ * X·W ≈ Y. Row i of X: n×p (source) and row i of Y: n×q (target) describe the same item.
  *
  * Methods:
  * - `procrustes`: orthogonal Procrustes (Schönemann, 1966). Needs p = q. With XᵀY = U·Σ·Vᵀ (the cross-covariance of

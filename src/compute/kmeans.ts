@@ -126,7 +126,7 @@ function squaredDistance(a: Float64Array, aOffset: number, b: Float64Array, bOff
   return sum;
 }
 
-/** k-means++ seeding: returns k rows of X as the initial centroids. */
+/** Picks k rows of X as the initial centroids by k-means++. */
 function seedCentroids(x: Dense, k: number, uniform: () => number): Dense {
   const { rows: n, cols: d } = x;
   const centroids = zeros(k, d);
@@ -255,7 +255,7 @@ export function refillEmptyClusters(labels: Int32Array, distances: Float64Array,
 }
 
 /**
- * Mean silhouette (Rousseeuw, 1987) of the points of a sample, with a and b computed within the sample, as
+ * Computes the mean silhouette (Rousseeuw, 1987) of the points of a sample, with a and b computed within the sample, as
  * scikit-learn's silhouette_score(sample_size=…) does. A point alone in its cluster within the sample scores 0.
  * Distances are Euclidean for `euclidean` and 1 − cos for `cosine`.
  */

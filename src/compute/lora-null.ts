@@ -8,9 +8,10 @@
  * null space of the activations.
  *
  * The protected subspace comes from posted activations X: m×n (one input vector per row), or from a posted basis.
- * From activations it is spanned by the leading right singular vectors of X: all of them above the numerical-rank
- * tolerance σmax·max(m, n)·ε (the exact null-space projection) by default, the first `rank` of them, or the fewest
- * whose energy Σσ² reaches the fraction `energy` (the threshold rule of gradient projection memory).
+ * From activations it is spanned by leading right singular vectors of X. By default these are all of them above the
+ * numerical-rank tolerance σmax·max(m, n)·ε, which gives the exact null-space projection. `rank` keeps the first
+ * `rank` of them, and `energy` the fewest whose Σσ² reaches that fraction (the threshold rule of gradient projection
+ * memory).
  *
  * Interference is ‖ΔW·Xᵀ‖_F / ‖X‖_F over the activations, or ‖ΔW·U‖_F / ‖U‖_F = ‖ΔW·U‖_F / √k for a posted basis.
  */
@@ -78,7 +79,7 @@ function updateNorm(update: AdapterUpdate, target: Dense): number {
   return Math.sqrt(Math.max(0, sum));
 }
 
-/** The protected basis U (in×k) and the probe matrix P (in×m) whose columns measure interference. */
+/** Builds the protected basis U (in×k) and the probe matrix P (in×m) whose columns measure interference. */
 function protectedBasis(engine: LinalgEngine, input: ProtectedInput, inputDimension: number): { basis: Dense; energyCaptured: number | null; probe: Dense } {
   if ('basis' in input) {
     if (input.basis.rows !== inputDimension) {

@@ -11,8 +11,8 @@ import { encodeMatrix } from './matrix-wire.js';
 import { encodeLabels, parseInput, replyFormat } from './request-matrices.js';
 
 export interface KMeansRequest {
-  // NOTE: `collection` (cluster a stored collection) and writing labels back as a metadata key plug in here once
-  // the embedding store exists; large collections will then run as a job with progress.
+  // NOTE: posted vectors only. The `collection` input and the write-back of labels as a metadata key plug in here
+  // with the embedding store, and large collections will then run as a job with progress.
   vectors: unknown;
   k?: number;
   kRange?: [number, number];

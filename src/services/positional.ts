@@ -31,7 +31,7 @@ export interface FourierRequest extends PositionsInput {
   format?: WireFormat;
 }
 
-/** Positions 0…length − 1, or the posted integer positions; exactly one of the two. */
+/** Returns positions 0…length − 1 or the posted integer positions, and rejects both or neither. */
 function resolvePositions(body: PositionsInput, alternatives: string): number[] {
   const given = [body.length, body.positions].filter((value) => value !== undefined).length;
   if (given !== 1) throw new DomainError('INVALID_REQUEST', { path: '/length', reason: `give exactly one of ${alternatives}` });

@@ -16,7 +16,7 @@ export function parseInput(deps: LinalgDeps, value: unknown, path: string, allow
   return parseMatrix(value, path, { maxElements: deps.maxMatrixElements, allowVector });
 }
 
-/** The reply format: the one requested, else the form of the given input matrix; JSON float64 when there is none. */
+/** Chooses the reply format: the requested one, else the form of the input matrix, else JSON float64. */
 export function replyFormat(parsed: ParsedMatrix | undefined, requested: WireFormat | undefined): ReplyFormat {
   return { format: requested ?? parsed?.format ?? 'json', dtype: parsed?.dtype ?? 'float64' };
 }

@@ -20,7 +20,7 @@ describe('adjustedRandIndex', () => {
   });
 
   it('is −1/2 for crossed halves', () => {
-    // Every cell holds one item: index 0, E = 2·2/6 = 2/3, max 2, ARI = (−2/3) / (4/3).
+    // Every cell contains one item: index 0, E = 2·2/6 = 2/3, max 2, ARI = (−2/3) / (4/3).
     expect(adjustedRandIndex([0, 0, 1, 1], [0, 1, 0, 1])).toBeCloseTo(-0.5, 15);
   });
 
@@ -48,7 +48,7 @@ describe('purity', () => {
   });
 
   it('matches the hand-computed 4/6 case', () => {
-    // Cluster 0 holds a, a, b (majority 2); cluster 1 holds b, b, c (majority 2).
+    // Cluster 0 contains a, a, b (majority 2). Cluster 1 contains b, b, c (majority 2).
     expect(purity([0, 0, 0, 1, 1, 1], [0, 0, 1, 1, 1, 2])).toBeCloseTo(4 / 6, 15);
   });
 

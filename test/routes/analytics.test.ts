@@ -49,7 +49,7 @@ describe('clustering, alignment, low-rank and positional endpoints', () => {
       expect(second.body.centroids).toEqual(first.body.centroids);
     });
 
-    it('rejects k with kRange, k above n, few distinct vectors and zero vectors under cosine', async () => {
+    it('kmeans rejects invalid input with codes', async () => {
       const both = await post(app, '/v1/clustering/kmeans', { vectors: twoClusters, k: 2, kRange: [2, 3] });
       expect(both.status).toBe(400);
       expect(both.body.code).toBe('INVALID_REQUEST');
@@ -182,7 +182,7 @@ describe('clustering, alignment, low-rank and positional endpoints', () => {
       expect(body.merge.requantizedError.frobenius).toBeGreaterThan(0);
     });
 
-    it('rejects codes that do not fit the shape, both inputs and codes out of range', async () => {
+    it('nf4 rejects invalid codes and inputs', async () => {
       const short = await post(app, '/v1/lora/nf4', { codes: [1, 2, 3], absmax: [1], shape: [2, 2], blockSize: 64 });
       expect(short.status).toBe(422);
       expect(short.body.code).toBe('SHAPE_MISMATCH');
