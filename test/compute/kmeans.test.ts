@@ -105,6 +105,21 @@ describe('kmeans', () => {
     expect(result.silhouette.score!).toBeGreaterThan(0.7);
   });
 
+  it('matches the hand-computed silhouette 47/63', () => {
+    // Points 0 and 5: a = 1, b = 4.5, s = 7/9. Points 1 and 4: a = 1, b = 3.5, s = 5/7. Mean (7/9 + 5/7)/2 = 47/63.
+    const result = kmeans(fromRows([[0], [1], [4], [5]]), 2, options);
+    expect(result.silhouette.score).toBeCloseTo(47 / 63, 15);
+  });
+
+  it('gives the cosine silhouette on 1 − cos distances', () => {
+    // Directions 0°, 90° and 180°: 90° joins one end, the other end is alone and scores 0. Cosine distances are
+    // 1 between neighbours and 2 between the ends, so the far member of the pair has a = 1, b = 2, s = 1/2, and the
+    // 90° point has a = 1, b = 1, s = 0. Both optimal partitions give the mean 1/6.
+    const result = kmeans(fromRows([[1, 0], [0, 1], [-1, 0]]), 2, { ...options, metric: 'cosine', seed: 1 });
+    expect(result.labels[0]).not.toBe(result.labels[2]);
+    expect(result.silhouette.score).toBeCloseTo(1 / 6, 15);
+  });
+
   it('gives k = 1 a null silhouette with the reason', () => {
     const result = kmeans(fromRows([[0], [1], [2]]), 1, options);
     expect(result.silhouette.score).toBeNull();
