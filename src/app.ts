@@ -18,6 +18,8 @@ import { projectRoot } from './io/project-root.js';
 import { type Metrics, createMetrics, installMetrics } from './observability/metrics.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { basisRoutes } from './routes/bases.js';
+import { alignmentRoutes } from './routes/alignment.js';
+import { clusteringRoutes } from './routes/clustering.js';
 import { decompositionRoutes } from './routes/decompositions.js';
 import { embeddingAnalyticsRoutes } from './routes/embedding-analytics.js';
 import { healthRoutes } from './routes/health.js';
@@ -26,6 +28,8 @@ import { linearMapRoutes } from './routes/linear-maps.js';
 import { orthogonalizationRoutes } from './routes/orthogonalization.js';
 import { plotRoutes } from './routes/plots.js';
 import { subspaceRoutes } from './routes/subspaces.js';
+import { lowRankRoutes } from './routes/low-rank.js';
+import { positionalRoutes } from './routes/positional.js';
 import { ComputePool } from './services/compute-pool.js';
 import type { LinalgDeps } from './services/linalg.js';
 
@@ -167,6 +171,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(linearMapRoutes);
   await app.register(innerProductRoutes);
   await app.register(embeddingAnalyticsRoutes);
+  await app.register(clusteringRoutes);
+  await app.register(alignmentRoutes);
+  await app.register(lowRankRoutes);
+  await app.register(positionalRoutes);
   // The dashboard: static files, no build step. mercurius registers @fastify/static for GraphiQL too, hence no
   // reply decorators here.
   await app.register(fastifyStatic, { root: path.join(projectRoot(), 'public'), prefix: '/', decorateReply: false, index: ['index.html'] });

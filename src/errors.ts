@@ -41,7 +41,11 @@ export const errorCatalogue = {
   LINEARLY_DEPENDENT: { status: 422, message: (p) => `Vector ${p.index} is linearly dependent on the vectors before it (residual ${p.residual} ≤ ${p.threshold}); pass dropDependent: true to drop such vectors.` },
   NOT_A_BASIS: { status: 422, message: (p) => `The vectors at ${p.path} are not a basis: they have rank ${p.rank} but there are ${p.count} of them (tolerance ${p.tolerance}); choose independent vectors with /v1/bases/basis.` },
   DIFFERENT_SPANS: { status: 422, message: (p) => `The bases span different subspaces: their largest principal angle is ${p.largestAngle} rad (sine ${p.sine} > ${p.tolerance}); a change of basis needs two bases of the same subspace.` },
-  ZERO_NORM_VECTOR: { status: 422, message: (p) => `The vector at ${p.path} has norm 0, so its direction and cosine are undefined; remove it or replace it.` },
+  ZERO_NORM_VECTOR: {
+    status: 422,
+    message: (p) => `The vector at ${p.path} has norm 0, so ${p.reason ?? 'its direction and cosine are undefined'}; remove it, replace it or use another metric.`,
+  },
+  TOO_FEW_DISTINCT_VECTORS: { status: 422, message: (p) => `The vectors at ${p.path} have only ${p.distinct} distinct points (directions for cosine), fewer than k = ${p.k}; lower k.` },
   COMPUTE_TIMEOUT: { status: 503, message: (p) => `The computation did not finish within ${p.limitMs} ms (COMPUTE_TIMEOUT_MS) and was stopped; send a smaller problem or raise the limit.` },
   COMPUTE_QUEUE_FULL: { status: 503, message: (p) => `All ${p.threads} compute workers are busy and the queue is full; retry shortly.` },
   GRAPHQL_VALIDATION_FAILED: { status: 400, message: (p) => `The GraphQL document is invalid: ${p.reason}.` },

@@ -38,6 +38,14 @@ export const REST_OPERATIONS: RestOperation[] = [
   { field: 'cosineSimilarity', path: '/v1/inner-products/cosine-similarity', description: 'Pairwise cosine similarity and top pairs.' },
   { field: 'superposition', path: '/v1/analytics/superposition', description: 'Superposition (interference) analysis of feature directions.' },
   { field: 'pca', path: '/v1/analytics/pca', description: 'Principal component analysis.' },
+  { field: 'kmeans', path: '/v1/clustering/kmeans', description: 'k-means clustering with k-means++ seeding and silhouette.' },
+  { field: 'alignmentFit', path: '/v1/alignment/fit', description: 'Fit a cross-modal map (orthogonal Procrustes or ridge least squares).' },
+  { field: 'alignmentApply', path: '/v1/alignment/apply', description: 'Apply a fitted cross-modal map to vectors.' },
+  { field: 'adaloraAllocate', path: '/v1/lora/adalora-allocate', description: 'AdaLoRA-style rank allocation under a total budget.' },
+  { field: 'nf4', path: '/v1/lora/nf4', description: 'NF4 quantisation of a weight and the merge error on the de-quantised base.' },
+  { field: 'nullSpaceProject', path: '/v1/lora/null-space-project', description: 'LoRA-Null projection of an adapter away from a protected subspace.' },
+  { field: 'sinusoidalEncoding', path: '/v1/positional/sinusoidal', description: 'Sinusoidal positional encodings and their Gram structure.' },
+  { field: 'randomFourierFeatures', path: '/v1/positional/random-fourier', description: 'Random Fourier features and their Gram structure.' },
 ];
 
 export function restOperationTypeDefs(operations: RestOperation[]): string {
