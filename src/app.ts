@@ -10,6 +10,8 @@ import { selectEngine } from './compute/engines.js';
 import type { Config } from './config.js';
 import { DomainError } from './errors.js';
 import { analysisRoutes } from './routes/analysis.js';
+import { attentionRoutes } from './routes/attention.js';
+import { loraRoutes } from './routes/lora.js';
 import { decompositionRoutes } from './routes/decompositions.js';
 import { healthRoutes } from './routes/health.js';
 import { orthogonalizationRoutes } from './routes/orthogonalization.js';
@@ -22,6 +24,8 @@ declare module 'fastify' {
     pool: ComputePool;
     linalg: LinalgDeps;
     engineName: string;
+    /** TensorFlow.js backend of the workers (tensorflow, wasm or cpu), as one worker reported it at start. */
+    tfjsBackend: string;
   }
 }
 
@@ -39,12 +43,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
 
-  const pool = new ComputePool({ threads: config.workerThreads, timeoutMs: config.computeTimeoutMs, engine: config.linalgEngine });
+  const pool = new ComputePool({ threads: config.workerThreads, timeoutMs: config.computeTimeoutMs, engine: config.linalgEngine, tfjsBackend: config.tfjsBackend });
   app.decorate('config', config);
   app.decorate('pool', pool);
   app.decorate('linalg', { pool, maxMatrixElements: config.maxMatrixElements });
   app.decorate('engineName', selectEngine(config.linalgEngine).name);
   app.addHook('onClose', async () => pool.close());
+
+  // Every worker resolves TFJS_BACKEND the same way; asking one at start logs the backend and fails fast when none loads.
+  const tfjs = await pool.run('tfjsBackend', {}).catch(async (error: unknown) => {
+    await pool.close();
+    throw error;
+  });
+  app.decorate('tfjsBackend', tfjs.backend);
+  app.log.info({ tfjsBackend: tfjs.backend, requested: config.tfjsBackend, skipped: tfjs.skipped }, 'TensorFlow.js backend ready');
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -81,6 +93,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(decompositionRoutes);
   await app.register(analysisRoutes);
   await app.register(orthogonalizationRoutes);
+  await app.register(attentionRoutes);
+  await app.register(loraRoutes);
 
   return app;
 }

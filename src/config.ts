@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 
 import type { EngineChoice } from './compute/engines.js';
+import type { TfjsBackendChoice } from './compute/tfjs-backend.js';
 
 export interface Config {
   host: string;
@@ -20,6 +21,8 @@ export interface Config {
   /** Worker threads in the compute pool. */
   workerThreads: number;
   linalgEngine: EngineChoice;
+  /** TensorFlow.js backend of the attention and LoRA kernels: auto tries tensorflow, then wasm, then cpu. */
+  tfjsBackend: TfjsBackendChoice;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +70,7 @@ export function loadConfig(env: Env = process.env): Config {
     computeTimeoutMs: integer('COMPUTE_TIMEOUT_MS', 60_000, 1, 3_600_000, 'milliseconds'),
     workerThreads: integer('WORKER_THREADS', Math.max(1, availableParallelism()), 1, 256, 'threads'),
     linalgEngine: choice('LINALG_ENGINE', 'auto', ['auto', 'native', 'js'] as const),
+    tfjsBackend: choice<TfjsBackendChoice>('TFJS_BACKEND', 'auto', ['auto', 'tensorflow', 'wasm', 'cpu']),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -12,6 +12,7 @@ import { Piscina } from 'piscina';
 
 import type { EngineChoice } from '../compute/engines.js';
 import type { OperationArgs, OperationName, OperationResult } from '../compute/operations.js';
+import type { TfjsBackendChoice } from '../compute/tfjs-backend.js';
 import { DomainError } from '../errors.js';
 import type { WorkerReply } from './compute-worker.js';
 
@@ -19,6 +20,8 @@ export interface ComputePoolOptions {
   threads: number;
   timeoutMs: number;
   engine: EngineChoice;
+  /** TensorFlow.js backend of each worker; default "auto". */
+  tfjsBackend?: TfjsBackendChoice;
 }
 
 export class ComputePool {
@@ -36,11 +39,11 @@ export class ComputePool {
       maxThreads: options.threads,
       maxQueue: options.threads * 16,
       idleTimeout: Infinity,
-      workerData: { engine: options.engine },
+      workerData: { engine: options.engine, tfjsBackend: options.tfjsBackend ?? 'auto' },
     });
   }
 
-  async run<N extends OperationName>(op: N, args: OperationArgs<N>, timeoutMs = this.timeoutMs): Promise<OperationResult<N>> {
+  async run<N extends OperationName>(op: N, args: OperationArgs<N>, timeoutMs = this.timeoutMs): Promise<Awaited<OperationResult<N>>> {
     let reply: WorkerReply;
     this.inFlight++;
     try {
@@ -53,7 +56,7 @@ export class ComputePool {
       this.inFlight--;
     }
     if (!reply.ok) throw new DomainError(reply.code, reply.params);
-    return reply.result as OperationResult<N>;
+    return reply.result as Awaited<OperationResult<N>>;
   }
 
   /** Tasks waiting for a free worker. */
