@@ -146,7 +146,10 @@ export function mergeLora(tf: Tf, weight: Dense32, layout: LoraLayout, scaling: 
   return { weight: { rows: weight.rows, cols: weight.cols, data: merged }, adapters: adapterResults };
 }
 
-/** Removes merged adapters: W = (W' − Σ cᵢ ⊙ ΔWᵢ) / (1 + Σ_DoRA (cᵢ − 1)) (see the file header). */
+/**
+ * Removes merged adapters: W = (W' − Σ cᵢ ⊙ ΔWᵢ) / (1 + Σ_DoRA (cᵢ − 1)) (see the file header). The float32 rounding
+ * of W' is amplified by 1/|divisor|: for one adapter the divisor is m/‖W + ΔW‖, near 1 for trained DoRA layers.
+ */
 export function unmergeLora(tf: Tf, merged: Dense32, layout: LoraLayout, scaling: LoraScaling, adapters: LoraAdapter[], weightPath: string): MergeResult {
   const ranks = adapters.map((adapter) => checkAdapterShapes(merged, layout, adapter, weightPath));
   const scales = adapters.map((adapter, index) => loraScale(adapter.alpha, ranks[index]!, scaling));
