@@ -25,7 +25,7 @@ export interface AttentionOptions {
   scale?: number;
   /** Causal alignment, or null for no causal mask. */
   causal: CausalAlignment | null;
-  masks: AdditiveMask[];
+  masks: readonly AdditiveMask[];
   returnWeights: boolean;
 }
 

@@ -84,8 +84,8 @@ export function combineAdapters(engine: LinalgEngine, adapters: CombineAdapter[]
     combined = factorSpaceMerge(adapters, scales, options);
   }
 
-  const reference = productFrobeniusNorm(exact.b, exact.a);
-  const absolute = productDifferenceNorm(combined, exact);
+  const reference = productFrobeniusNorm(engine, exact.b, exact.a);
+  const absolute = productDifferenceNorm(engine, combined, exact);
   const rank = combined.a.rows;
   return {
     a: combined.a,

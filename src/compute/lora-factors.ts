@@ -2,18 +2,19 @@
  * Float64 helpers on low-rank products ΔW = B·A (B: out×R, A: R×in) that never form the out×in matrix.
  */
 
-import { type Dense, matmul, matmulTransposeA, transpose, zeros } from './dense.js';
+import { type Dense, frobeniusNorm, matmul, transpose, zeros } from './dense.js';
 import type { LinalgEngine } from './engine.js';
 import { svd } from './svd.js';
 
-/** ‖B·A‖_F, computed as √(Σ (BᵀB) ∘ (A·Aᵀ)) in O((out + in)·R²). */
-export function productFrobeniusNorm(b: Dense, a: Dense): number {
-  const gramB = matmulTransposeA(b, b);
-  const gramA = matmul(a, transpose(a));
-  let sum = 0;
-  for (let i = 0; i < gramB.data.length; i++) sum += gramB.data[i]! * gramA.data[i]!;
-  // Rounding can make the sum of a near-zero product slightly negative.
-  return Math.sqrt(Math.max(0, sum));
+/**
+ * ‖B·A‖_F as ‖R_B·R_Aᵀ‖_F from reduced QR factorisations B = Q_B·R_B and Aᵀ = Q_A·R_A, in O((out + in)·R²). Unlike
+ * the Gram form √(Σ (BᵀB) ∘ (A·Aᵀ)), it does not square the values, so a difference of two nearly equal products
+ * keeps its accuracy (about ε rather than √ε relative to the factors).
+ */
+export function productFrobeniusNorm(engine: LinalgEngine, b: Dense, a: Dense): number {
+  const left = engine.qr(b, 'reduced', false);
+  const right = engine.qr(transpose(a), 'reduced', false);
+  return frobeniusNorm(matmul(left.r, transpose(right.r)));
 }
 
 /** Concatenates factor pairs: B = [B₁ | B₂ | …] (out×ΣR) and A = [A₁; A₂; …] (ΣR×in), so B·A = Σ Bᵢ·Aᵢ. */
@@ -35,10 +36,10 @@ export function concatenateFactors(pairs: readonly { b: Dense; a: Dense }[]): { 
 }
 
 /** ‖B₁·A₁ − B₂·A₂‖_F without forming either product. */
-export function productDifferenceNorm(first: { b: Dense; a: Dense }, second: { b: Dense; a: Dense }): number {
+export function productDifferenceNorm(engine: LinalgEngine, first: { b: Dense; a: Dense }, second: { b: Dense; a: Dense }): number {
   const negated = { b: { ...second.b, data: second.b.data.map((value) => -value) }, a: second.a };
   const joined = concatenateFactors([first, negated]);
-  return productFrobeniusNorm(joined.b, joined.a);
+  return productFrobeniusNorm(engine, joined.b, joined.a);
 }
 
 export interface ProductSvd {

@@ -42,7 +42,7 @@ export interface MultiHeadAttentionInput {
   numKeyValueHeads: number;
   causal: CausalAlignment | null;
   /** Broadcast against the weights shape [N, H, L, S] (or [H, L, S] without a batch dimension). */
-  masks: AdditiveMask[];
+  masks: readonly AdditiveMask[];
   returnWeights: boolean;
   scale?: number;
 }
