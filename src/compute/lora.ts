@@ -116,7 +116,7 @@ export function mergeLora(tf: Tf, weight: Dense32, layout: LoraLayout, scaling: 
       merged = tf.add(merged, tf.sub(tf.mul(factor, combined), base));
       norms.push(norm);
     });
-    return { merged, norms };
+    return { merged, norms, finite: finiteProbe(tf, merged) };
   });
 
   // Read the small norm vectors first: a zero norm makes the merged weight NaN, and then it need not be read.
@@ -136,13 +136,14 @@ export function mergeLora(tf: Tf, weight: Dense32, layout: LoraLayout, scaling: 
     }
     adapterResults.push({ rank: ranks[index]!, scale: scales[index]!, weightNorm });
   });
+  const finite = readAndDispose(tensors.finite)[0] === 0;
   if (zeroNorm !== null) {
     tensors.merged.dispose();
     throw zeroNorm;
   }
 
   const merged = readAndDispose(tensors.merged);
-  rejectOverflow(merged);
+  if (!finite) rejectOverflow(merged);
   return { weight: { rows: weight.rows, cols: weight.cols, data: merged }, adapters: adapterResults };
 }
 
@@ -179,11 +180,13 @@ export function unmergeLora(tf: Tf, merged: Dense32, layout: LoraLayout, scaling
       const term = tf.sub(factor, 1);
       divisor = divisor === null ? tf.add(term, 1) : tf.add(divisor, term);
     });
-    return divisor === null ? numerator : tf.div(numerator, divisor);
+    const weight = divisor === null ? numerator : tf.div(numerator, divisor);
+    return { weight, finite: finiteProbe(tf, weight) };
   });
 
-  const weight = readAndDispose(tensors);
-  rejectOverflow(weight);
+  const finite = readAndDispose(tensors.finite)[0] === 0;
+  const weight = readAndDispose(tensors.weight);
+  if (!finite) rejectOverflow(weight);
   return { weight: { rows: merged.rows, cols: merged.cols, data: weight }, adapters: adapters.map((_, index) => ({ rank: ranks[index]!, scale: scales[index]! })) };
 }
 
@@ -238,6 +241,15 @@ function normShaped(tf: Tf, vector: Float32Array, layout: LoraLayout, normAxis: 
   return normReductionAxis(layout, normAxis) === 1 ? tf.tensor2d(vector, [vector.length, 1]) : tf.tensor2d(vector, [1, vector.length]);
 }
 
+/**
+ * Σ x·0 over a tensor: 0 when every entry is finite, NaN otherwise (∞·0 and NaN·0 are NaN). Two SIMD passes in
+ * wasm, where a JavaScript scan of the read-back array costs more.
+ */
+function finiteProbe(tf: Tf, tensor: Tensor): Tensor {
+  return tf.sum(tf.mul(tensor, 0));
+}
+
+/** Rejects a result with a non-finite entry, naming the first one; called only when the probe found one. */
 function rejectOverflow(values: Float32Array): void {
   const index = firstNonFinite(values);
   if (index >= 0) throw new DomainError('NON_FINITE_RESULT', { what: 'weight', index, value: String(values[index]) });

@@ -3,14 +3,13 @@
  * worker pool, and echo every convention that was applied (mask kind, causal alignment, scale, GQA head mapping).
  */
 
-import type { Dense32 } from '../compute/arrays32.js';
-import { shapeSize } from '../compute/arrays32.js';
+import { type Dense32, shapeSize, transpose32 } from '../compute/arrays32.js';
 import type { AdditiveMask, CausalAlignment } from '../compute/attention-masks.js';
 import type { Projection } from '../compute/multi-head-attention.js';
 import { DomainError } from '../errors.js';
 import type { LinalgDeps } from './linalg.js';
 import { type WireFormat, parseMatrix } from './matrix-wire.js';
-import { type MaskKind, encodeNdArray, parseMask, parseNdArray } from './tensor-wire.js';
+import { type MaskKind, encodeNdArray, parseMask, parseNdArray, toFloat32 } from './tensor-wire.js';
 
 export const DEFAULT_ALIGNMENT: CausalAlignment = 'topLeft';
 
@@ -227,16 +226,12 @@ function paddingAsScoresMask(padding: AdditiveMask, batched: boolean): AdditiveM
 /** Parses a weight matrix as float32 out×in; an in_out weight is transposed to out×in. */
 function toDense32(deps: LinalgDeps, value: unknown, path: string, layout: 'out_in' | 'in_out'): Dense32 {
   const { matrix } = parseMatrix(value, path, { maxElements: deps.maxMatrixElements });
-  if (layout === 'out_in') return { rows: matrix.rows, cols: matrix.cols, data: Float32Array.from(matrix.data) };
-  const data = new Float32Array(matrix.data.length);
-  for (let i = 0; i < matrix.rows; i++) {
-    for (let j = 0; j < matrix.cols; j++) data[j * matrix.rows + i] = matrix.data[i * matrix.cols + j]!;
-  }
-  return { rows: matrix.cols, cols: matrix.rows, data };
+  if (layout === 'out_in') return { rows: matrix.rows, cols: matrix.cols, data: toFloat32(matrix.data, path) };
+  return transpose32({ rows: matrix.rows, cols: matrix.cols, data: toFloat32(matrix.data, path) });
 }
 
 function toVector32(deps: LinalgDeps, value: unknown, path: string): Float32Array {
   const { matrix } = parseMatrix(value, path, { maxElements: deps.maxMatrixElements, allowVector: true });
   if (matrix.rows !== 1) throw new DomainError('INVALID_MATRIX', { path, value: `${matrix.rows}×${matrix.cols}`, reason: 'a bias is a vector: a flat array of numbers' });
-  return Float32Array.from(matrix.data);
+  return toFloat32(matrix.data, path);
 }

@@ -12,7 +12,7 @@ import type { CombineMethod, MajoritySignMethod } from '../compute/lora-combine.
 import { DomainError } from '../errors.js';
 import type { LinalgDeps } from './linalg.js';
 import { type Dtype, type WireFormat, encodeMatrix, encodeVector, parseMatrix } from './matrix-wire.js';
-import { encodeBinary32 } from './tensor-wire.js';
+import { encodeBinary32, toFloat32 } from './tensor-wire.js';
 
 export const LAYOUT_CONVENTION: Record<LoraLayout, string> = {
   out_in: 'weight is out×in (torch.nn.Linear); ΔW = s·B·A',
@@ -51,13 +51,13 @@ interface MergeBody {
 
 function matrix32(deps: LinalgDeps, value: unknown, path: string): { matrix: Dense32; format: WireFormat } {
   const parsed = parseMatrix(value, path, { maxElements: deps.maxMatrixElements });
-  return { matrix: { rows: parsed.matrix.rows, cols: parsed.matrix.cols, data: Float32Array.from(parsed.matrix.data) }, format: parsed.format };
+  return { matrix: { rows: parsed.matrix.rows, cols: parsed.matrix.cols, data: toFloat32(parsed.matrix.data, path) }, format: parsed.format };
 }
 
 function vector32(deps: LinalgDeps, value: unknown, path: string): Float32Array {
   const { matrix } = parseMatrix(value, path, { maxElements: deps.maxMatrixElements, allowVector: true });
   if (matrix.rows !== 1) throw new DomainError('INVALID_MATRIX', { path, value: `${matrix.rows}×${matrix.cols}`, reason: 'expected a vector: a flat array of numbers' });
-  return Float32Array.from(matrix.data);
+  return toFloat32(matrix.data, path);
 }
 
 /** The adapters of a merge or unmerge: the top-level A, B, alpha, dora, or the `adapters` list, not both. */

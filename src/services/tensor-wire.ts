@@ -35,11 +35,27 @@ const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
 
 type Leaf = (value: unknown, path: string) => number;
 
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 const numberLeaf: Leaf = (value, path) => {
   if (typeof value !== 'number') throw new DomainError('NOT_A_NUMBER', { path, value });
   if (!Number.isFinite(value)) throw new DomainError('NON_FINITE_VALUE', { path, value: String(value) });
+  if (Math.abs(value) > FLOAT32_MAX) throw outOfFloat32Range(path, value);
   return value;
 };
+
+function outOfFloat32Range(path: string, value: number): DomainError {
+  return new DomainError('INVALID_PARAMETER', { path, value, reason: `it is outside the float32 range (±${FLOAT32_MAX}) in which this operation computes` });
+}
+
+/** Narrows float64 values to float32, rejecting values beyond the float32 range. */
+export function toFloat32(values: Float64Array, path: string): Float32Array {
+  const out = Float32Array.from(values);
+  for (let index = 0; index < out.length; index++) {
+    if (!Number.isFinite(out[index]!)) throw outOfFloat32Range(`${path} (element ${index})`, values[index]!);
+  }
+  return out;
+}
 
 export function parseNdArray(value: unknown, path: string, maxElements: number): ParsedNdArray {
   if (value === undefined) throw new DomainError('INVALID_REQUEST', { path, reason: 'the array is missing' });
@@ -148,13 +164,17 @@ function parseBinary(object: Record<string, unknown>, path: string, maxElements:
   const aligned = new Uint8Array(bytes.length);
   aligned.set(bytes);
   if (!LITTLE_ENDIAN_HOST) for (let at = 0; at < aligned.length; at += width) aligned.subarray(at, at + width).reverse();
-  const values = dtype === 'float64' ? Float32Array.from(new Float64Array(aligned.buffer)) : new Float32Array(aligned.buffer);
-
-  for (let index = 0; index < values.length; index++) {
-    const entry = values[index]!;
-    if (Number.isFinite(entry) || (allowNegativeInfinity && entry === -Infinity)) continue;
+  const wide = dtype === 'float64' ? new Float64Array(aligned.buffer) : new Float32Array(aligned.buffer);
+  for (let index = 0; index < wide.length; index++) {
+    const entry = wide[index]!;
+    if (Number.isFinite(entry)) {
+      if (Math.abs(entry) > FLOAT32_MAX) throw outOfFloat32Range(`${path}/data (element ${index})`, entry);
+      continue;
+    }
+    if (allowNegativeInfinity && entry === -Infinity) continue;
     throw new DomainError('NON_FINITE_VALUE', { path: `${path}/data`, value: String(entry), index });
   }
+  const values = wide instanceof Float32Array ? wide : Float32Array.from(wide);
   return { shape: dims, data: values };
 }
 

@@ -68,6 +68,19 @@ describe('POST /v1/lora/merge', () => {
     expect(body.path).toBe('/adapters');
   });
 
+  it('rejects a merge that overflows float32', async () => {
+    const { status, body } = await post(app, '/v1/lora/merge', { weight: [[3e38, 0]], A: [[1, 0]], B: [[1e38]], alpha: 1 });
+    expect(status).toBe(422);
+    expect(body.code).toBe('NON_FINITE_RESULT');
+    expect(body.index).toBe(0);
+  });
+
+  it('rejects input beyond the float32 range', async () => {
+    const { status, body } = await post(app, '/v1/lora/merge', { weight: [[1e39, 0]], A: [[1, 0]], B: [[1]], alpha: 1 });
+    expect(status).toBe(400);
+    expect(body.message).toMatch(/float32 range/);
+  });
+
   it('reads and writes the binary form', async () => {
     const binary = { shape: [2, 3], dtype: 'float64', data: Buffer.from(Float64Array.from(weight.flat()).buffer).toString('base64') };
     const { status, body } = await post(app, '/v1/lora/merge', { weight: binary, A, B, alpha: 2 });

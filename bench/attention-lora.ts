@@ -1,0 +1,134 @@
+/**
+ * Benchmark: scaled dot-product attention (8 heads × 512 × 64) and a LoRA merge (4096×4096, r = 16) on the
+ * TensorFlow.js kernels, against numpy float32 in the same run (bench/attention-lora.py).
+ *
+ * What is timed: the compute functions in this process (src/compute/attention.ts and lora.ts), from float32 arrays
+ * in to float32 arrays out, tensor upload and readback included; no HTTP, JSON or worker pool. numpy times the same
+ * formulas on arrays already in memory, with its BLAS threads as installed. Each figure is the median of the runs
+ * after warm-up. The result goes to docs/benchmarks.md, section `attention-lora`; python3 without numpy skips the
+ * comparison with a message.
+ *
+ * Run: npm run bench:attention
+ */
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { scaledDotProductAttention } from '../src/compute/attention.js';
+import { mergeLora } from '../src/compute/lora.js';
+import { configureTfjs, loadTfjs } from '../src/compute/tfjs-backend.js';
+
+const HEADS = 8;
+const LENGTH = 512;
+const DIM = 64;
+const OUT_FEATURES = 4096;
+const IN_FEATURES = 4096;
+const RANK = 16;
+const REPEATS = 15;
+const SECTION = 'attention-lora';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function randomArray(length: number, seed: number): Float32Array {
+  let state = seed >>> 0;
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function medianMs(run: () => void, repeats = REPEATS, warmup = 3): number {
+  for (let i = 0; i < warmup; i++) run();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    run();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+interface NumpyTimes {
+  numpy: string;
+  attentionMs: number;
+  mergeMs: number;
+}
+
+function runNumpy(threads: 'default' | '1'): NumpyTimes | string {
+  const script = path.join(projectRoot, 'bench', 'attention-lora.py');
+  const args = [script, HEADS, LENGTH, DIM, OUT_FEATURES, IN_FEATURES, RANK, REPEATS].map(String);
+  const env = threads === '1' ? { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } : process.env;
+  const result = spawnSync('python3', args, { encoding: 'utf8', env });
+  if (result.error) return `python3 could not be started (${result.error.message})`;
+  if (result.status !== 0) return `python3 failed: ${result.stderr.trim().split('\n').pop()}`;
+  return JSON.parse(result.stdout) as NumpyTimes;
+}
+
+function writeSection(markdown: string): string {
+  const file = path.join(projectRoot, 'docs', 'benchmarks.md');
+  const begin = `<!-- BEGIN ${SECTION} -->`;
+  const end = `<!-- END ${SECTION} -->`;
+  const block = `${begin}\n${markdown.trim()}\n${end}`;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = current.indexOf(begin);
+  const stop = current.indexOf(end);
+  const next = start >= 0 && stop > start ? current.slice(0, start) + block + current.slice(stop + end.length) : `${current.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, next);
+  return file;
+}
+
+async function main(): Promise<void> {
+  configureTfjs((process.env.TFJS_BACKEND as 'auto' | 'wasm' | 'cpu' | undefined) ?? 'auto');
+  const { tf, backend } = await loadTfjs();
+
+  const shape = [HEADS, LENGTH, DIM];
+  const [q, k, v] = [1, 2, 3].map((seed) => ({ shape, data: randomArray(HEADS * LENGTH * DIM, seed) }));
+  const attentionMs = medianMs(() => {
+    scaledDotProductAttention(tf, q!, k!, v!, { causal: null, masks: [], returnWeights: false });
+  });
+
+  const weight = { rows: OUT_FEATURES, cols: IN_FEATURES, data: randomArray(OUT_FEATURES * IN_FEATURES, 4) };
+  const adapter = { a: { rows: RANK, cols: IN_FEATURES, data: randomArray(RANK * IN_FEATURES, 5) }, b: { rows: OUT_FEATURES, cols: RANK, data: randomArray(OUT_FEATURES * RANK, 6) }, alpha: 32, path: '' };
+  const mergeMs = medianMs(() => {
+    mergeLora(tf, weight, 'out_in', 'standard', [adapter], '/weight');
+  }, 9);
+
+  const numpy = runNumpy('default');
+  const numpySingle = runNumpy('1');
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const lines = [
+    `## ${SECTION}`,
+    '',
+    `Measured by \`npm run bench:attention\` (bench/attention-lora.ts) on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, tfjs 4.22 backend "${backend}", ${cpus().length} logical CPUs (${cpu}), 1-minute load average ${loadavg()[0]!.toFixed(1)} at the end of the run.`,
+    'Times are medians of in-process runs of the compute functions, float32 arrays in and out (tensor upload and readback included; no HTTP or worker pool).',
+    'numpy runs the same formulas on float32 arrays with its default BLAS threads, and again with OPENBLAS_NUM_THREADS=1 (tfjs-wasm in Node is single-threaded). Target: ≤ 1.5× numpy float32.',
+    '',
+  ];
+  if (typeof numpy === 'string' || typeof numpySingle === 'string') {
+    const reason = typeof numpy === 'string' ? numpy : String(numpySingle);
+    console.log(`numpy comparison skipped: ${reason}`);
+    lines.push('| Case | tfjs (ms) |', '| --- | --- |', `| attention ${HEADS}×${LENGTH}×${DIM} | ${attentionMs.toFixed(1)} |`, `| LoRA merge ${OUT_FEATURES}×${IN_FEATURES}, r = ${RANK} | ${mergeMs.toFixed(1)} |`, '', `numpy comparison skipped: ${reason}.`);
+  } else {
+    const row = (name: string, ours: number, theirs: number, single: number) =>
+      `| ${name} | ${ours.toFixed(1)} | ${theirs.toFixed(1)} | ${(ours / theirs).toFixed(2)}× | ${single.toFixed(1)} | ${(ours / single).toFixed(2)}× |`;
+    lines.push(
+      `| Case | tfjs (ms) | numpy ${numpy.numpy} (ms) | ratio | numpy 1 thread (ms) | ratio |`,
+      '| --- | --- | --- | --- | --- | --- |',
+      row(`attention ${HEADS}×${LENGTH}×${DIM}`, attentionMs, numpy.attentionMs, numpySingle.attentionMs),
+      row(`LoRA merge ${OUT_FEATURES}×${IN_FEATURES}, r = ${RANK}`, mergeMs, numpy.mergeMs, numpySingle.mergeMs),
+    );
+  }
+
+  const markdown = lines.join('\n');
+  console.log(markdown);
+  console.log(`\nwritten to ${writeSection(markdown)}`);
+}
+
+await main();
