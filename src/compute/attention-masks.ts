@@ -19,7 +19,7 @@ export type CausalAlignment = 'topLeft' | 'bottomRight';
 
 /** An additive mask, −Infinity meaning masked, broadcast against the scores shape [...lead, L, S]. */
 export interface AdditiveMask {
-  /** Where the mask came from, for error messages (a JSON pointer). */
+  /** JSON pointer of the mask in the request, for error messages. */
   path: string;
   shape: number[];
   values: Float32Array;

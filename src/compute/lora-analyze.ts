@@ -2,7 +2,7 @@
  * Spectrum of a LoRA update ΔW = s·B·A (out×in), float64, from the factors (lora-factors.ts) or from a dense ΔW.
  *
  * - singular values of ΔW, descending;
- * - effective rank exp(H(p)) with pᵢ = σᵢ / Σσ (Roy and Vetterli, 2007): 1 for a rank-1 update, k for k equal
+ * - effective rank exp(H(p)), H the Shannon entropy of pᵢ = σᵢ / Σσ: 1 for a rank-1 update, k for k equal
  *   singular values;
  * - energy captured by the top r singular values, Σ_{i≤r} σᵢ² / Σ σᵢ², and the cumulative energy for every k;
  * - numerical rank: singular values above σmax·max(out, in)·ε (numpy's matrix_rank default);

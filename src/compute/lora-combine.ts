@@ -8,12 +8,12 @@
  *   error ‖ΔW − B·A‖_F = √(Σ_{j>k} σⱼ²).
  * - "linear": PEFT's factor-space average A = Σ √(wᵢsᵢ)·Aᵢ, B = Σ √(wᵢsᵢ)·Bᵢ. B·A contains the cross terms
  *   √(wᵢsᵢwⱼsⱼ)·Bᵢ·Aⱼ (i ≠ j), so it is not ΔW unless there is one adapter.
- * - "ties", "dare_linear", "dare_ties", "magnitude_prune": PEFT's task-arithmetic merges (merge_utils), applied to
- *   the A factors and the B factors separately with weights √(wᵢsᵢ). magnitude_prune keeps the ⌊density·n⌋ entries
- *   of largest magnitude of each factor (lower index first on ties); DARE keeps each entry with probability
- *   `density` and rescales the kept ones by 1/density; TIES prunes by magnitude, elects a sign per entry from the
- *   sum of the pruned factors ("total") or of their signs ("frequency"), and averages the weighted entries that
- *   agree with it.
+ * - "ties", "dare_linear", "dare_ties", "magnitude_prune": PEFT's task-arithmetic merges (peft.utils.merge_utils),
+ *   applied to the A factors and the B factors separately with weights √(wᵢsᵢ). magnitude_prune keeps the
+ *   ⌊density·n⌋ entries of largest magnitude of each factor, the lower index first on ties. DARE keeps each entry
+ *   with probability `density` and rescales the kept ones by 1/density. TIES prunes by magnitude and elects a sign
+ *   per entry from the sum of the pruned factors ("total") or of their signs ("frequency"). It then averages the
+ *   weighted entries that agree with that sign.
  * The factor-space methods need adapters of equal rank and weights with wᵢ·sᵢ ≥ 0.
  *
  * The result carries its scale in its factors: it is an adapter with s = 1 (alpha = r for "standard" scaling,

@@ -229,14 +229,14 @@ function storedDelta(tf: Tf, adapter: LoraAdapter, scale: number, layout: LoraLa
   return tf.matMul(tf.tensor2d(aT.data, [aT.rows, aT.cols]), tf.tensor2d(bT.data, [bT.rows, bT.cols]));
 }
 
-/** The axis of the stored weight that a per-feature norm sums over. */
+/** Returns the axis of the stored weight that a per-feature norm sums over. */
 function normReductionAxis(layout: LoraLayout, normAxis: DoraNormAxis): number {
   // out_in: an output feature is a row (sum over axis 1); in_out stores the transpose.
   const perRow = (layout === 'out_in') === (normAxis === 'output');
   return perRow ? 1 : 0;
 }
 
-/** A per-feature vector shaped to broadcast over the stored weight: a column [n, 1] or a row [1, n]. */
+/** Shapes a per-feature vector to broadcast over the stored weight: a column [n, 1] or a row [1, n]. */
 function normShaped(tf: Tf, vector: Float32Array, layout: LoraLayout, normAxis: DoraNormAxis): Tensor {
   return normReductionAxis(layout, normAxis) === 1 ? tf.tensor2d(vector, [vector.length, 1]) : tf.tensor2d(vector, [1, vector.length]);
 }

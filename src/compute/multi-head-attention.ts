@@ -8,9 +8,9 @@
  * the output size. Head h takes columns h·d to (h + 1)·d of Q. With Hkv < H (grouped-query attention) query head h
  * reads key/value head floor(h / (H / Hkv)). Output [N, L, Eo]; weights [N, H, L, S].
  *
- * Per-head analytics, averaged over the batch and over the query rows that are not fully masked:
- * `entropy` of the attention weights in nats, `maxWeight` (the largest weight of a row), and `effectiveSpan`, the
- * perplexity exp(entropy) of a row: the number of keys a row attends to, if it spread its weight evenly.
+ * Per-head analytics are averaged over the batch and over the query rows that are not fully masked. `entropy` is
+ * the entropy of a row's attention weights in nats, and `maxWeight` its largest weight. `effectiveSpan` is the
+ * perplexity exp(entropy), the number of keys a row would attend to if it spread its weight evenly.
  */
 
 import { DomainError } from '../errors.js';

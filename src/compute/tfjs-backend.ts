@@ -70,7 +70,7 @@ async function initialise(requested: TfjsBackendChoice): Promise<TfjsRuntime> {
 
 async function activate(tf: Tf, backend: TfjsBackendName): Promise<void> {
   if (backend === 'tensorflow') {
-    // NOTE: never run here, because @tensorflow/tfjs-node cannot be installed on these machines. Importing it
+    // NOTE: untested, because the test environment cannot install @tensorflow/tfjs-node. Importing it
     // registers the "tensorflow" backend in the shared tfjs-core engine when both use tfjs-core 4.22.
     const specifier: string = NATIVE_PACKAGE;
     try {
@@ -89,7 +89,7 @@ async function activate(tf: Tf, backend: TfjsBackendName): Promise<void> {
   await tf.ready();
 }
 
-/** The dist/ folder of @tensorflow/tfjs-backend-wasm, which holds its .wasm binaries; a path prefix ends with a separator. */
+/** The dist/ folder of @tensorflow/tfjs-backend-wasm, which contains its .wasm binaries, ending with a separator as setWasmPaths expects of a prefix. */
 function wasmDirectory(): string {
   const require = createRequire(import.meta.url);
   const packageJson = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');

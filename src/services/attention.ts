@@ -212,7 +212,7 @@ export async function multiHeadService(deps: LinalgDeps, body: MultiHeadBody) {
   };
 }
 
-/** A key padding mask [S] or [N, S] as a scores mask: [S] broadcasts as it is, [N, S] becomes [N, 1, 1, S]. */
+/** Reshapes a key padding mask to broadcast over the scores: [S] stays as it is, [N, S] becomes [N, 1, 1, S]. */
 function paddingAsScoresMask(padding: AdditiveMask, batched: boolean): AdditiveMask {
   const { shape } = padding;
   if (shape.length === 1) return padding;

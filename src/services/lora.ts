@@ -60,7 +60,7 @@ function vector32(deps: LinalgDeps, value: unknown, path: string): Float32Array 
   return toFloat32(matrix.data, path);
 }
 
-/** The adapters of a merge or unmerge: the top-level A, B, alpha, dora, or the `adapters` list, not both. */
+/** Parses the adapters of a merge or unmerge: the top-level A, B, alpha, dora, or the `adapters` list, not both. */
 function parseAdapters(deps: LinalgDeps, body: MergeBody): { adapters: LoraAdapter[]; single: boolean } {
   const topLevel = body.A !== undefined || body.B !== undefined || body.alpha !== undefined || body.dora !== undefined;
   if (topLevel && body.adapters !== undefined) {
@@ -254,7 +254,7 @@ function analysisReply(result: {
     shape: result.shape,
     singularValues: encodeVector(result.singularValues, 'json', 'float64'),
     effectiveRank: result.effectiveRank,
-    effectiveRankRule: 'exp(entropy of σᵢ/Σσ) (Roy and Vetterli, 2007)',
+    effectiveRankRule: 'exp(H), H the Shannon entropy (nats) of σᵢ/Σσ',
     numericalRank: result.numericalRank,
     rank: result.rank,
     energyTopRank: result.energyTopRank,
