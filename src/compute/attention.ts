@@ -121,10 +121,16 @@ export function scaledDotProductAttention(tf: Tf, q: NdArray32, k: NdArray32, v:
         loadedKeyValue = keyValueSlice;
       }
 
-      const query = tf.tensor2d(q.data.subarray(slice * L * d, (slice + 1) * L * d), [L, d]);
-      const head = attendSlice(tf, query, keyTransposed!, value!, scale, biasTensors.get(sliceBiases[slice]!));
+      // Bias tensors are cached across slices, so they belong to the outer scope. The inner tidy frees each
+      // slice's scores as soon as its output exists.
+      const mask = biasTensors.get(sliceBiases[slice]!);
+      const head: { output: Tensor; weights?: Tensor } = tf.tidy(() => {
+        const query = tf.tensor2d(q.data.subarray(slice * L * d, (slice + 1) * L * d), [L, d]);
+        const result = attendSlice(tf, query, keyTransposed!, value!, scale, mask);
+        return options.returnWeights ? result : { output: result.output };
+      });
       outputs.push(head.output);
-      if (options.returnWeights) weights.push(head.weights);
+      if (head.weights !== undefined) weights.push(head.weights);
     }
 
     return {

@@ -136,7 +136,7 @@ export function mergeLora(tf: Tf, weight: Dense32, layout: LoraLayout, scaling: 
     }
     adapterResults.push({ rank: ranks[index]!, scale: scales[index]!, weightNorm });
   });
-  const finite = readAndDispose(tensors.finite)[0] === 0;
+  const finite = Number.isFinite(readAndDispose(tensors.finite)[0]);
   if (zeroNorm !== null) {
     tensors.merged.dispose();
     throw zeroNorm;
@@ -184,7 +184,7 @@ export function unmergeLora(tf: Tf, merged: Dense32, layout: LoraLayout, scaling
     return { weight, finite: finiteProbe(tf, weight) };
   });
 
-  const finite = readAndDispose(tensors.finite)[0] === 0;
+  const finite = Number.isFinite(readAndDispose(tensors.finite)[0]);
   const weight = readAndDispose(tensors.weight);
   if (!finite) rejectOverflow(weight);
   return { weight: { rows: merged.rows, cols: merged.cols, data: weight }, adapters: adapters.map((_, index) => ({ rank: ranks[index]!, scale: scales[index]! })) };
@@ -242,14 +242,14 @@ function normShaped(tf: Tf, vector: Float32Array, layout: LoraLayout, normAxis: 
 }
 
 /**
- * Σ x·0 over a tensor: 0 when every entry is finite, NaN otherwise (∞·0 and NaN·0 are NaN). Two SIMD passes in
- * wasm, where a JavaScript scan of the read-back array costs more.
+ * Σ x over a tensor, one SIMD pass in wasm. A finite sum proves every entry finite. A non-finite sum (a NaN or ±∞
+ * entry, or a sum that overflows) sends the caller to the exact scan of the read-back array.
  */
 function finiteProbe(tf: Tf, tensor: Tensor): Tensor {
-  return tf.sum(tf.mul(tensor, 0));
+  return tf.sum(tensor);
 }
 
-/** Rejects a result with a non-finite entry, naming the first one; called only when the probe found one. */
+/** Rejects a result with a non-finite entry, naming the first one; called when the probe sum is not finite. */
 function rejectOverflow(values: Float32Array): void {
   const index = firstNonFinite(values);
   if (index >= 0) throw new DomainError('NON_FINITE_RESULT', { what: 'weight', index, value: String(values[index]) });

@@ -159,15 +159,25 @@ export function multiHeadAttention(tf: Tf, input: MultiHeadAttentionInput): Mult
 
       const heads: Tensor[] = [];
       for (let h = 0; h < H; h++) {
-        const g = Math.floor(h / groupSize);
-        const qh = tf.slice(q, [0, h * d], [L, d]);
-        const kh = tf.transpose(tf.slice(k, [0, g * d], [S, d])) as Tensor2D;
-        const vh = tf.slice(v, [0, g * dv], [S, dv]);
-        const result = attendSlice(tf, qh, kh, vh, scale, biasTensors.get(sliceBiases[n * H + h]!));
-        heads.push(result.output);
-        if (input.returnWeights) weights.push(result.weights);
-        entropies.push(tf.neg(tf.sum(tf.mul(result.weights, tf.log(tf.maximum(result.weights, 1e-30))), 1)));
-        maxima.push(tf.max(result.weights, 1));
+        // Bias tensors are cached across heads, so they belong to the outer scope; the inner tidy frees the scores.
+        const mask = biasTensors.get(sliceBiases[n * H + h]!);
+        const head = tf.tidy(() => {
+          const g = Math.floor(h / groupSize);
+          const qh = tf.slice(q, [0, h * d], [L, d]);
+          const kh = tf.transpose(tf.slice(k, [0, g * d], [S, d])) as Tensor2D;
+          const vh = tf.slice(v, [0, g * dv], [S, dv]);
+          const result = attendSlice(tf, qh, kh, vh, scale, mask);
+          return {
+            output: result.output,
+            weights: input.returnWeights ? result.weights : undefined,
+            entropy: tf.neg(tf.sum(tf.mul(result.weights, tf.log(tf.maximum(result.weights, 1e-30))), 1)),
+            maxWeight: tf.max(result.weights, 1),
+          };
+        });
+        heads.push(head.output);
+        if (head.weights !== undefined) weights.push(head.weights);
+        entropies.push(head.entropy);
+        maxima.push(head.maxWeight);
       }
 
       outputs.push(apply(tf.concat(heads, 1) as Tensor2D, pO));

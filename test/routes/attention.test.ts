@@ -209,6 +209,8 @@ describe('TensorFlow.js runtime', () => {
   });
 
   it('1,000 requests leave no tensors behind', async () => {
+    const identity = [[1, 0], [0, 1]];
+    const multiHead = { input: [[1, 0], [0, 1], [1, 1]], wQ: identity, wK: identity, wV: identity, wO: identity, numHeads: 2, causal: true };
     const random = seededRandom(1);
     const payload = () => ({
       query: [[[random(), random()], [random(), random()]]],
@@ -223,7 +225,13 @@ describe('TensorFlow.js runtime', () => {
 
     // Ten at a time stays within the pool's queue limit (16 tasks per worker).
     for (let batch = 0; batch < 100; batch++) {
-      const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? post(app, SDPA, payload()) : post(app, '/v1/lora/merge', { weight: [[1, 2]], A: [[1, 1]], B: [[1]], alpha: 1, dora: { magnitude: [1] } }))));
+      const replies = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => {
+          if (i % 3 === 0) return post(app, SDPA, payload());
+          if (i % 3 === 1) return post(app, '/v1/lora/merge', { weight: [[1, 2]], A: [[1, 1]], B: [[1]], alpha: 1, dora: { magnitude: [1] } });
+          return post(app, MHA, { ...multiHead, keyPaddingMask: { kind: 'block', values: [false, false, true] }, returnWeights: true });
+        }),
+      );
       expect(replies.every((reply) => reply.status === 200)).toBe(true);
     }
 
