@@ -61,6 +61,13 @@ function fullyMaskedEcho(rows: number[][]) {
   };
 }
 
+/** Rejects a head whose L×S scores matrix exceeds the matrix limit, because the kernels hold it in memory. */
+function checkScoresSize(deps: LinalgDeps, L: number, S: number): void {
+  if (L * S > deps.maxMatrixElements) {
+    throw new DomainError('RESULT_TOO_LARGE', { elements: L * S, limit: deps.maxMatrixElements, hint: `the scores of one head (L×S = ${L}×${S}) are too large; split the queries into chunks` });
+  }
+}
+
 function checkWeightsSize(deps: LinalgDeps, elements: number): void {
   if (elements > deps.maxMatrixElements) {
     throw new DomainError('RESULT_TOO_LARGE', { elements, limit: deps.maxMatrixElements, hint: 'the weights [..., L, S] are too large to return; set returnWeights: false' });
@@ -83,8 +90,10 @@ export async function scaledDotProductService(
     maskEcho = { kind: mask.kind, shape: mask.shape };
   }
   const returnWeights = body.returnWeights ?? false;
-  if (returnWeights && query.array.shape.length >= 2 && key.array.shape.length >= 2) {
-    checkWeightsSize(deps, shapeSize(query.array.shape.slice(0, -1)) * key.array.shape[key.array.shape.length - 2]!);
+  if (query.array.shape.length >= 2 && key.array.shape.length >= 2) {
+    const S = key.array.shape[key.array.shape.length - 2]!;
+    checkScoresSize(deps, query.array.shape[query.array.shape.length - 2]!, S);
+    if (returnWeights) checkWeightsSize(deps, shapeSize(query.array.shape.slice(0, -1)) * S);
   }
 
   const result = await deps.pool.run('attention', {
@@ -166,11 +175,11 @@ export async function multiHeadService(deps: LinalgDeps, body: MultiHeadBody) {
 
   const numKeyValueHeads = body.numKeyValueHeads ?? body.numHeads;
   const returnWeights = body.returnWeights ?? false;
-  if (returnWeights) {
-    const rank = input.array.shape.length;
-    const batch = rank === 3 ? input.array.shape[0]! : 1;
-    checkWeightsSize(deps, batch * body.numHeads * (input.array.shape[rank - 2] ?? 0) * (keyInput.array.shape[rank - 2] ?? 0));
-  }
+  const rank = input.array.shape.length;
+  const L = input.array.shape[rank - 2] ?? 0;
+  const S = keyInput.array.shape[keyInput.array.shape.length - 2] ?? 0;
+  checkScoresSize(deps, L, S);
+  if (returnWeights) checkWeightsSize(deps, (rank === 3 ? input.array.shape[0]! : 1) * body.numHeads * L * S);
 
   const result = await deps.pool.run('multiHeadAttention', {
     query: input.array,

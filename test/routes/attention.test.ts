@@ -122,12 +122,26 @@ describe('POST /v1/attention/scaled-dot-product', () => {
     expect(body.path).toBe('/query/1');
   });
 
+  it('rejects scores larger than the limit', async () => {
+    const small = await makeApp({ maxMatrixElements: 8 });
+    try {
+      const { status, body } = await post(small, SDPA, { query: [[0], [0], [0]], key: [[0], [0], [0]], value: [[1], [1], [1]] });
+      expect(status).toBe(422);
+      expect(body.code).toBe('RESULT_TOO_LARGE');
+      expect(body.message).toMatch(/3×3/);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('rejects weights larger than the limit', async () => {
     const small = await makeApp({ maxMatrixElements: 8 });
     try {
-      const { status, body } = await post(small, SDPA, { query: [[0], [0], [0]], key: [[0], [0], [0]], value: [[1], [1], [1]], returnWeights: true });
+      // Each head's scores are 2×2 (within 8), but the weights of 3 heads are 12 elements.
+      const { status, body } = await post(small, SDPA, { query: [[[0], [0]], [[0], [0]], [[0], [0]]], key: [[[0], [0]], [[0], [0]], [[0], [0]]], value: [[[1], [1]], [[1], [1]], [[1], [1]]], returnWeights: true });
       expect(status).toBe(422);
       expect(body.code).toBe('RESULT_TOO_LARGE');
+      expect(body.elements).toBe(12);
     } finally {
       await small.close();
     }
