@@ -50,7 +50,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('engineName', selectEngine(config.linalgEngine).name);
   app.addHook('onClose', async () => pool.close());
 
-  // Every worker resolves TFJS_BACKEND the same way; asking one at start logs the backend and fails fast when none loads.
+  // Every worker resolves TFJS_BACKEND the same way, so asking one at start logs the backend and fails fast when none loads.
   const tfjs = await pool.run('tfjsBackend', {}).catch(async (error: unknown) => {
     await pool.close();
     throw error;
