@@ -114,6 +114,7 @@ async function main(): Promise<void> {
     `Measured by \`npm run bench:attention\` (bench/attention-lora.ts) on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, tfjs 4.22 backend "${backend}", ${cpus().length} logical CPUs (${cpu}), 1-minute load average ${loadavg()[0]!.toFixed(1)} at the end of the run.`,
     'Times are in-process runs of the compute functions, float32 arrays in and out (tensor upload and readback included; no HTTP or worker pool), as best / median of the runs.',
     'numpy runs the same formulas on float32 arrays with its default BLAS threads, and again with OPENBLAS_NUM_THREADS=1 (tfjs-wasm in Node is single-threaded). Ratios are tfjs best / numpy best. Target: ≤ 1.5× numpy float32.',
+    'The tfjs merge also copies the 64 MB weight into the wasm heap and the merged weight out of it, two copies that numpy does not make.',
     '',
   ];
   const show = (timing: Timing) => `${timing.best.toFixed(1)} / ${timing.median.toFixed(1)}`;

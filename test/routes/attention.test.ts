@@ -116,6 +116,13 @@ describe('POST /v1/attention/scaled-dot-product', () => {
     expect(decodeFloat32(body.output.data)[0]).toBeCloseTo(1 + 2 * (1 - sigmoid1), 6);
   });
 
+  it('reads a binary additive mask with −Infinity', async () => {
+    const mask = { kind: 'additive', values: { shape: [2, 2], dtype: 'float32', data: encodeFloat32([0, -Infinity, 0, 0]) } };
+    const { status, body } = await post(app, SDPA, { ...basic, returnWeights: true, mask });
+    expect(status).toBe(200);
+    expect(body.weights[0]).toEqual([1, 0]);
+  });
+
   it('rejects ragged nesting with a pointer', async () => {
     const { status, body } = await post(app, SDPA, { ...basic, query: [[1, 0], [0]] });
     expect(status).toBe(400);
