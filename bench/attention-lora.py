@@ -1,4 +1,4 @@
-"""numpy float32 reference timings for bench/attention-lora.ts: prints one JSON object of best and median milliseconds."""
+"""numpy float32 reference timings for bench/attention-lora.ts: prints one JSON object of run times in milliseconds."""
 
 import json
 import sys
@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 
-def timings_ms(run, repeats, warmup=3):
+def timings_ms(run, repeats, warmup=2):
     for _ in range(warmup):
         run()
     times = []
@@ -15,8 +15,7 @@ def timings_ms(run, repeats, warmup=3):
         start = time.perf_counter()
         run()
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return {"best": times[0], "median": times[len(times) // 2]}
+    return times
 
 
 def main():
