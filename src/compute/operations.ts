@@ -32,6 +32,21 @@ import { type KMeansOptions, kmeans, kmeansSelectK } from './kmeans.js';
 import { type AdapterUpdate, type ProtectedInput, projectAdapter } from './lora-null.js';
 import { type Nf4Quantized, checkQuantized, dequantizeNf4, mergeError, quantizationError, quantizeNf4 } from './nf4.js';
 import { type FourierVariant, analyzeFourier, analyzeSinusoidal } from './positional.js';
+import type { NdArray32, Dense32 } from './arrays32.js';
+import { type AttentionOptions, scaledDotProductAttention } from './attention.js';
+import { type MultiHeadAttentionInput, multiHeadAttention } from './multi-head-attention.js';
+import { type LoraAdapter, type LoraLayout, type LoraScaling, mergeLora, unmergeLora } from './lora.js';
+import { type CombineAdapter, type CombineOptions, combineAdapters } from './lora-combine.js';
+import { analyzeDense, analyzeFactors } from './lora-analyze.js';
+import { loadTfjs, tfjsMemory } from './tfjs-backend.js';
+
+interface LoraMergeArgs {
+  weight: Dense32;
+  layout: LoraLayout;
+  scaling: LoraScaling;
+  adapters: LoraAdapter[];
+  weightPath: string;
+}
 
 export const operations = {
   svd: (engine: LinalgEngine, args: { a: Dense } & SvdOptions) => svd(engine, args.a, args),
@@ -89,6 +104,32 @@ export const operations = {
     _engine: LinalgEngine,
     args: { x: Dense; features: number; lengthScale: number; variant: FourierVariant; seed: number; positions?: number[] },
   ) => analyzeFourier(args.x, args.features, args.lengthScale, args.variant, args.seed, args.positions),
+  attention: async (_engine: LinalgEngine, args: { q: NdArray32; k: NdArray32; v: NdArray32; options: AttentionOptions }) => {
+    const { tf, backend } = await loadTfjs();
+    return { ...scaledDotProductAttention(tf, args.q, args.k, args.v, args.options), backend };
+  },
+  multiHeadAttention: async (_engine: LinalgEngine, args: MultiHeadAttentionInput) => {
+    const { tf, backend } = await loadTfjs();
+    return { ...multiHeadAttention(tf, args), backend };
+  },
+  loraMerge: async (_engine: LinalgEngine, args: LoraMergeArgs) => {
+    const { tf, backend } = await loadTfjs();
+    return { ...mergeLora(tf, args.weight, args.layout, args.scaling, args.adapters, args.weightPath), backend };
+  },
+  loraUnmerge: async (_engine: LinalgEngine, args: LoraMergeArgs) => {
+    const { tf, backend } = await loadTfjs();
+    return { ...unmergeLora(tf, args.weight, args.layout, args.scaling, args.adapters, args.weightPath), backend };
+  },
+  loraCombine: (engine: LinalgEngine, args: { adapters: CombineAdapter[]; options: CombineOptions }) => combineAdapters(engine, args.adapters, args.options),
+  loraAnalyzeFactors: (engine: LinalgEngine, args: { a: Dense; b: Dense; scale: number; rank?: number }) => analyzeFactors(engine, args.b, args.a, args.scale, args.rank),
+  loraAnalyzeDense: (engine: LinalgEngine, args: { delta: Dense; rank: number }) => analyzeDense(engine, args.delta, args.rank),
+  /** The TensorFlow.js backend of the worker that runs it, initialising TensorFlow.js there if needed. */
+  tfjsBackend: async (_engine: LinalgEngine, _args: Record<string, never>) => {
+    const { backend, skipped } = await loadTfjs();
+    return { backend, skipped };
+  },
+  /** Live TensorFlow.js tensors of the worker that runs it; tests check that requests release their tensors. */
+  tfjsMemory: (_engine: LinalgEngine, _args: Record<string, never>) => tfjsMemory(),
   /** Busy-waits for `ms` milliseconds; lets tests and drills hold a worker without depending on input sizes. */
   sleep: (_engine: LinalgEngine, args: { ms: number }) => {
     const until = Date.now() + args.ms;

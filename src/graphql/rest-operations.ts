@@ -45,6 +45,12 @@ export const REST_OPERATIONS: RestOperation[] = [
   { field: 'nf4', path: '/v1/lora/nf4', description: 'NF4 quantisation of a weight and the merge error on the de-quantised base.' },
   { field: 'nullSpaceProject', path: '/v1/lora/null-space-project', description: 'LoRA-Null projection of an adapter away from a protected subspace.' },
   { field: 'sinusoidalEncoding', path: '/v1/positional/sinusoidal', description: 'Sinusoidal positional encodings and their Gram structure.' },
+  { field: 'attention', path: '/v1/attention/scaled-dot-product', description: 'Scaled dot-product attention (float32, TensorFlow.js).' },
+  { field: 'multiHeadAttention', path: '/v1/attention/multi-head', description: 'Multi-head attention with per-head analytics.' },
+  { field: 'loraMerge', path: '/v1/lora/merge', description: 'Merge a LoRA or DoRA adapter into a weight.' },
+  { field: 'loraUnmerge', path: '/v1/lora/unmerge', description: 'Remove a merged LoRA or DoRA adapter from a weight.' },
+  { field: 'loraCombine', path: '/v1/lora/combine', description: 'Combine several adapters (cat, svd, linear, ties, dare, magnitude_prune).' },
+  { field: 'loraAnalyze', path: '/v1/lora/analyze', description: 'Spectrum, effective rank and parameter counts of an adapter update.' },
   { field: 'randomFourierFeatures', path: '/v1/positional/random-fourier', description: 'Random Fourier features and their Gram structure.' },
 ];
 
