@@ -48,17 +48,24 @@ async function plotSpectrum() {
 }
 
 async function plotAttention() {
-  setStatus('attention-status', 'Rendering…');
+  setStatus('attention-status', 'Computing…');
   try {
-    const weights = parseJson($('attention-weights').value, 'The weights');
+    const query = parseJson($('attention-query').value, 'Q');
+    const keyText = $('attention-key').value.trim();
+    const key = keyText === '' ? query : parseJson(keyText, 'K');
     const tokens = $('attention-tokens').value.split(',').map((token) => token.trim()).filter((token) => token !== '');
     const labels = tokens.length > 0 ? tokens : null;
+
+    // Attention weights softmax(Q·Kᵀ/√d) with V = K, then the server-side heatmap of those weights.
+    const input = { query, key, value: key, causal: $('attention-causal').checked, returnWeights: true };
+    const attention = (await graphql('query Attention($input: JSON!) { attention(input: $input) }', { input })).attention;
     const data = await graphql(
-      'query Attention($w: Matrix!, $rows: [String!], $cols: [String!]) { attentionSvg(weights: $w, rowLabels: $rows, columnLabels: $cols) }',
-      { w: weights, rows: labels, cols: labels },
+      'query Heatmap($w: Matrix!, $rows: [String!], $cols: [String!]) { attentionSvg(weights: $w, rowLabels: $rows, columnLabels: $cols) }',
+      { w: attention.weights, rows: labels, cols: labels },
     );
     $('attention-plot').innerHTML = data.attentionSvg;
-    setStatus('attention-status', `${weights.length}×${weights[0].length} weights`);
+    const [rows, cols] = attention.weightsShape;
+    setStatus('attention-status', `${rows}×${cols} weights, scale ${attention.scale.toPrecision(4)}, ${attention.causal ? `causal ${attention.alignment}` : 'not causal'}`);
   } catch (error) {
     setStatus('attention-status', error.message, true);
   }

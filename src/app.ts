@@ -18,6 +18,10 @@ import { projectRoot } from './io/project-root.js';
 import { type Metrics, createMetrics, installMetrics } from './observability/metrics.js';
 import { analysisRoutes } from './routes/analysis.js';
 import { basisRoutes } from './routes/bases.js';
+import { alignmentRoutes } from './routes/alignment.js';
+import { clusteringRoutes } from './routes/clustering.js';
+import { attentionRoutes } from './routes/attention.js';
+import { loraRoutes } from './routes/lora.js';
 import { decompositionRoutes } from './routes/decompositions.js';
 import { embeddingAnalyticsRoutes } from './routes/embedding-analytics.js';
 import { healthRoutes } from './routes/health.js';
@@ -26,6 +30,8 @@ import { linearMapRoutes } from './routes/linear-maps.js';
 import { orthogonalizationRoutes } from './routes/orthogonalization.js';
 import { plotRoutes } from './routes/plots.js';
 import { subspaceRoutes } from './routes/subspaces.js';
+import { lowRankRoutes } from './routes/low-rank.js';
+import { positionalRoutes } from './routes/positional.js';
 import { ComputePool } from './services/compute-pool.js';
 import type { LinalgDeps } from './services/linalg.js';
 
@@ -36,6 +42,8 @@ declare module 'fastify' {
     linalg: LinalgDeps;
     engineName: string;
     metrics: Metrics;
+    /** TensorFlow.js backend of the workers (tensorflow, wasm or cpu), as one worker reported it at start. */
+    tfjsBackend: string;
   }
 }
 
@@ -80,6 +88,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     threads: config.workerThreads,
     timeoutMs: config.computeTimeoutMs,
     engine: config.linalgEngine,
+    tfjsBackend: config.tfjsBackend,
     onTaskSettled: (operation, seconds, outcome) => metrics.computeDuration.observe({ operation, outcome }, seconds),
   });
   app.decorate('config', config);
@@ -98,6 +107,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const rejection = new DomainError('SHUTTING_DOWN');
     return reply.code(503).header('connection', 'close').header('retry-after', '5').send(rejection.toBody());
   });
+
+  // Every worker resolves TFJS_BACKEND the same way, so asking one at start logs the backend and fails fast when none loads.
+  const tfjs = await pool.run('tfjsBackend', {}).catch(async (error: unknown) => {
+    await pool.close();
+    throw error;
+  });
+  app.decorate('tfjsBackend', tfjs.backend);
+  app.log.info({ tfjsBackend: tfjs.backend, requested: config.tfjsBackend, skipped: tfjs.skipped }, 'TensorFlow.js backend ready');
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -167,10 +184,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(linearMapRoutes);
   await app.register(innerProductRoutes);
   await app.register(embeddingAnalyticsRoutes);
+  await app.register(clusteringRoutes);
+  await app.register(alignmentRoutes);
+  await app.register(lowRankRoutes);
+  await app.register(positionalRoutes);
   // The dashboard: static files, no build step. mercurius registers @fastify/static for GraphiQL too, hence no
   // reply decorators here.
   await app.register(fastifyStatic, { root: path.join(projectRoot(), 'public'), prefix: '/', decorateReply: false, index: ['index.html'] });
   await registerGraphql(app, { maxDepth: config.graphqlMaxDepth, maxCost: config.graphqlMaxCost, maxAliases: config.graphqlMaxAliases });
+  await app.register(attentionRoutes);
+  await app.register(loraRoutes);
 
   return app;
 }

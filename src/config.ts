@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 
 import type { EngineChoice } from './compute/engines.js';
+import type { TfjsBackendChoice } from './compute/tfjs-backend.js';
 
 export interface Config {
   host: string;
@@ -30,6 +31,8 @@ export interface Config {
   maxEventLoopDelayMs: number;
   /** Time that in-flight requests get to finish at shutdown, in milliseconds. */
   shutdownGraceMs: number;
+  /** TensorFlow.js backend of the attention and LoRA kernels: auto tries tensorflow, then wasm, then cpu. */
+  tfjsBackend: TfjsBackendChoice;
 }
 
 export class ConfigError extends Error {
@@ -83,6 +86,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', 6000, 0, 10_000_000, 'requests per minute per client; 0 turns it off'),
     maxEventLoopDelayMs: integer('MAX_EVENT_LOOP_DELAY_MS', 1000, 10, 60_000, 'milliseconds'),
     shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 30_000, 0, 600_000, 'milliseconds'),
+    tfjsBackend: choice<TfjsBackendChoice>('TFJS_BACKEND', 'auto', ['auto', 'tensorflow', 'wasm', 'cpu']),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -26,6 +26,27 @@ import { principalAngles } from './principal-angles.js';
 import { membership, projection } from './span.js';
 import { directSum, sumAndIntersection } from './subspace-sum.js';
 import { superposition } from './superposition.js';
+import { type AllocationOptions, type LayerUpdate, allocateRanks } from './adalora.js';
+import { type AlignmentOptions, applyAlignment, fitAlignment } from './alignment.js';
+import { type KMeansOptions, kmeans, kmeansSelectK } from './kmeans.js';
+import { type AdapterUpdate, type ProtectedInput, projectAdapter } from './lora-null.js';
+import { type Nf4Quantized, checkQuantized, dequantizeNf4, mergeError, quantizationError, quantizeNf4 } from './nf4.js';
+import { type FourierVariant, analyzeFourier, analyzeSinusoidal } from './positional.js';
+import type { NdArray32, Dense32 } from './arrays32.js';
+import { type AttentionOptions, scaledDotProductAttention } from './attention.js';
+import { type MultiHeadAttentionInput, multiHeadAttention } from './multi-head-attention.js';
+import { type LoraAdapter, type LoraLayout, type LoraScaling, mergeLora, unmergeLora } from './lora.js';
+import { type CombineAdapter, type CombineOptions, combineAdapters } from './lora-combine.js';
+import { analyzeDense, analyzeFactors } from './lora-analyze.js';
+import { loadTfjs, tfjsMemory } from './tfjs-backend.js';
+
+interface LoraMergeArgs {
+  weight: Dense32;
+  layout: LoraLayout;
+  scaling: LoraScaling;
+  adapters: LoraAdapter[];
+  weightPath: string;
+}
 
 export const operations = {
   svd: (engine: LinalgEngine, args: { a: Dense } & SvdOptions) => svd(engine, args.a, args),
@@ -62,6 +83,53 @@ export const operations = {
   cosineSimilarity: (_engine: LinalgEngine, args: { vectors: Dense; top: number; includeMatrix: boolean }) => cosineSimilarity(args.vectors, args),
   superposition: (_engine: LinalgEngine, args: { features: Dense; sparsity?: number; includeGram: boolean }) => superposition(args.features, args),
   pca: (engine: LinalgEngine, args: { data: Dense } & PcaOptions) => pca(engine, args.data, args),
+  kmeans: (_engine: LinalgEngine, args: { x: Dense; k: number } & KMeansOptions) => kmeans(args.x, args.k, args),
+  kmeansSelectK: (_engine: LinalgEngine, args: { x: Dense; kRange: [number, number] } & KMeansOptions) => kmeansSelectK(args.x, args.kRange, args),
+  alignmentFit: (engine: LinalgEngine, args: { x: Dense; y: Dense } & AlignmentOptions) => fitAlignment(engine, args.x, args.y, args),
+  alignmentApply: (_engine: LinalgEngine, args: { map: Dense; vectors: Dense }) => ({ mapped: applyAlignment(args.map, args.vectors) }),
+  adaloraAllocate: (engine: LinalgEngine, args: { layers: LayerUpdate[] } & AllocationOptions) => allocateRanks(engine, args.layers, args),
+  nf4Quantize: (_engine: LinalgEngine, args: { w: Dense; blockSize: number; lora?: { b: Dense; a: Dense; scaling: number } }) => {
+    const quantized = quantizeNf4(args.w, args.blockSize);
+    const dequantized = dequantizeNf4(quantized);
+    const merge = args.lora === undefined ? undefined : mergeError(args.w, dequantized, args.lora.b, args.lora.a, args.lora.scaling, args.blockSize);
+    return { quantized, dequantized, error: quantizationError(args.w, dequantized), merge };
+  },
+  nf4Dequantize: (_engine: LinalgEngine, args: { quantized: Nf4Quantized }) => {
+    checkQuantized(args.quantized);
+    return { dequantized: dequantizeNf4(args.quantized) };
+  },
+  loraNullProject: (engine: LinalgEngine, args: { update: AdapterUpdate; input: ProtectedInput }) => projectAdapter(engine, args.update, args.input),
+  sinusoidal: (_engine: LinalgEngine, args: { positions: number[]; dimension: number; base: number }) => analyzeSinusoidal(args.positions, args.dimension, args.base),
+  randomFourier: (
+    _engine: LinalgEngine,
+    args: { x: Dense; features: number; lengthScale: number; variant: FourierVariant; seed: number; positions?: number[] },
+  ) => analyzeFourier(args.x, args.features, args.lengthScale, args.variant, args.seed, args.positions),
+  attention: async (_engine: LinalgEngine, args: { q: NdArray32; k: NdArray32; v: NdArray32; options: AttentionOptions }) => {
+    const { tf, backend } = await loadTfjs();
+    return { ...scaledDotProductAttention(tf, args.q, args.k, args.v, args.options), backend };
+  },
+  multiHeadAttention: async (_engine: LinalgEngine, args: MultiHeadAttentionInput) => {
+    const { tf, backend } = await loadTfjs();
+    return { ...multiHeadAttention(tf, args), backend };
+  },
+  loraMerge: async (_engine: LinalgEngine, args: LoraMergeArgs) => {
+    const { tf, backend } = await loadTfjs();
+    return { ...mergeLora(tf, args.weight, args.layout, args.scaling, args.adapters, args.weightPath), backend };
+  },
+  loraUnmerge: async (_engine: LinalgEngine, args: LoraMergeArgs) => {
+    const { tf, backend } = await loadTfjs();
+    return { ...unmergeLora(tf, args.weight, args.layout, args.scaling, args.adapters, args.weightPath), backend };
+  },
+  loraCombine: (engine: LinalgEngine, args: { adapters: CombineAdapter[]; options: CombineOptions }) => combineAdapters(engine, args.adapters, args.options),
+  loraAnalyzeFactors: (engine: LinalgEngine, args: { a: Dense; b: Dense; scale: number; rank?: number }) => analyzeFactors(engine, args.b, args.a, args.scale, args.rank),
+  loraAnalyzeDense: (engine: LinalgEngine, args: { delta: Dense; rank: number }) => analyzeDense(engine, args.delta, args.rank),
+  /** The TensorFlow.js backend of the worker that runs it, initialising TensorFlow.js there if needed. */
+  tfjsBackend: async (_engine: LinalgEngine, _args: Record<string, never>) => {
+    const { backend, skipped } = await loadTfjs();
+    return { backend, skipped };
+  },
+  /** Live TensorFlow.js tensors of the worker that runs it; tests check that requests release their tensors. */
+  tfjsMemory: (_engine: LinalgEngine, _args: Record<string, never>) => tfjsMemory(),
   /** Busy-waits for `ms` milliseconds; lets tests and drills hold a worker without depending on input sizes. */
   sleep: (_engine: LinalgEngine, args: { ms: number }) => {
     const until = Date.now() + args.ms;

@@ -38,6 +38,20 @@ export const REST_OPERATIONS: RestOperation[] = [
   { field: 'cosineSimilarity', path: '/v1/inner-products/cosine-similarity', description: 'Pairwise cosine similarity and top pairs.' },
   { field: 'superposition', path: '/v1/analytics/superposition', description: 'Superposition (interference) analysis of feature directions.' },
   { field: 'pca', path: '/v1/analytics/pca', description: 'Principal component analysis.' },
+  { field: 'kmeans', path: '/v1/clustering/kmeans', description: 'k-means clustering with k-means++ seeding and silhouette.' },
+  { field: 'alignmentFit', path: '/v1/alignment/fit', description: 'Fit a cross-modal map (orthogonal Procrustes or ridge least squares).' },
+  { field: 'alignmentApply', path: '/v1/alignment/apply', description: 'Apply a fitted cross-modal map to vectors.' },
+  { field: 'adaloraAllocate', path: '/v1/lora/adalora-allocate', description: 'AdaLoRA-style rank allocation under a total budget.' },
+  { field: 'nf4', path: '/v1/lora/nf4', description: 'NF4 quantisation of a weight and the merge error on the de-quantised base.' },
+  { field: 'nullSpaceProject', path: '/v1/lora/null-space-project', description: 'LoRA-Null projection of an adapter away from a protected subspace.' },
+  { field: 'sinusoidalEncoding', path: '/v1/positional/sinusoidal', description: 'Sinusoidal positional encodings and their Gram structure.' },
+  { field: 'attention', path: '/v1/attention/scaled-dot-product', description: 'Scaled dot-product attention (float32, TensorFlow.js).' },
+  { field: 'multiHeadAttention', path: '/v1/attention/multi-head', description: 'Multi-head attention with per-head analytics.' },
+  { field: 'loraMerge', path: '/v1/lora/merge', description: 'Merge a LoRA or DoRA adapter into a weight.' },
+  { field: 'loraUnmerge', path: '/v1/lora/unmerge', description: 'Remove a merged LoRA or DoRA adapter from a weight.' },
+  { field: 'loraCombine', path: '/v1/lora/combine', description: 'Combine several adapters (cat, svd, linear, ties, dare, magnitude_prune).' },
+  { field: 'loraAnalyze', path: '/v1/lora/analyze', description: 'Spectrum, effective rank and parameter counts of an adapter update.' },
+  { field: 'randomFourierFeatures', path: '/v1/positional/random-fourier', description: 'Random Fourier features and their Gram structure.' },
 ];
 
 export function restOperationTypeDefs(operations: RestOperation[]): string {

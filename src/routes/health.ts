@@ -7,6 +7,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/health/ready', { schema: { tags: ['health'], summary: 'Readiness: dependencies and the engines in use.' } }, async () => ({
     status: 'ready',
     linalgEngine: app.engineName,
+    tfjsBackend: app.tfjsBackend,
     workerThreads: app.pool.threads,
     pendingComputeTasks: app.pool.pending,
   }));

@@ -12,6 +12,7 @@ import { Piscina } from 'piscina';
 
 import type { EngineChoice } from '../compute/engines.js';
 import type { OperationArgs, OperationName, OperationResult } from '../compute/operations.js';
+import type { TfjsBackendChoice } from '../compute/tfjs-backend.js';
 import { DomainError } from '../errors.js';
 import type { WorkerReply } from './compute-worker.js';
 
@@ -24,6 +25,8 @@ export interface ComputePoolOptions {
   engine: EngineChoice;
   /** Called once per task with its duration in seconds, queueing included, and how it ended. */
   onTaskSettled?: (operation: OperationName, seconds: number, outcome: 'ok' | 'rejected' | 'timeout' | 'error') => void;
+  /** TensorFlow.js backend of each worker; default "auto". */
+  tfjsBackend?: TfjsBackendChoice;
 }
 
 export class ComputePool {
@@ -45,11 +48,11 @@ export class ComputePool {
       minThreads: options.threads,
       maxThreads: options.threads,
       idleTimeout: Infinity,
-      workerData: { engine: options.engine },
+      workerData: { engine: options.engine, tfjsBackend: options.tfjsBackend ?? 'auto' },
     });
   }
 
-  async run<N extends OperationName>(op: N, args: OperationArgs<N>, timeoutMs = this.timeoutMs): Promise<OperationResult<N>> {
+  async run<N extends OperationName>(op: N, args: OperationArgs<N>, timeoutMs = this.timeoutMs): Promise<Awaited<OperationResult<N>>> {
     if (this.inFlight >= this.capacity) throw new DomainError('COMPUTE_QUEUE_FULL', { threads: this.threads });
 
     let reply: WorkerReply;
@@ -70,7 +73,7 @@ export class ComputePool {
     }
     settle(reply.ok ? 'ok' : 'rejected');
     if (!reply.ok) throw new DomainError(reply.code, reply.params);
-    return reply.result as OperationResult<N>;
+    return reply.result as Awaited<OperationResult<N>>;
   }
 
   /** Tasks waiting for a free worker. */

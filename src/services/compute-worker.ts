@@ -9,9 +9,13 @@ import { workerData } from 'node:worker_threads';
 
 import { type EngineChoice, selectEngine } from '../compute/engines.js';
 import { type OperationName, operations } from '../compute/operations.js';
+import { type TfjsBackendChoice, configureTfjs } from '../compute/tfjs-backend.js';
 import { DomainError } from '../errors.js';
 
-const engine = selectEngine((workerData as { engine?: EngineChoice } | undefined)?.engine ?? 'auto');
+const data = workerData as { engine?: EngineChoice; tfjsBackend?: TfjsBackendChoice } | undefined;
+const engine = selectEngine(data?.engine ?? 'auto');
+// TensorFlow.js itself initialises on the first operation that uses it.
+configureTfjs(data?.tfjsBackend ?? 'auto');
 
 export interface WorkerTask {
   op: OperationName;
@@ -20,10 +24,10 @@ export interface WorkerTask {
 
 export type WorkerReply = { ok: true; result: unknown } | { ok: false; code: DomainError['code']; params: Record<string, unknown> };
 
-export default function runTask(task: WorkerTask): WorkerReply {
+export default async function runTask(task: WorkerTask): Promise<WorkerReply> {
   try {
     const run = operations[task.op] as (engine: unknown, args: unknown) => unknown;
-    return { ok: true, result: run(engine, task.args) };
+    return { ok: true, result: await run(engine, task.args) };
   } catch (error) {
     if (error instanceof DomainError) return { ok: false, code: error.code, params: error.params };
     throw error;

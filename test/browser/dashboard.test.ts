@@ -35,7 +35,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await app?.close();
   });
 
-  it('plots a spectrum and an attention heatmap through GraphQL', async () => {
+  it('plots a spectrum and attention through GraphQL', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const failures: string[] = [];
     page.on('pageerror', (error) => failures.push(error.message));
@@ -49,9 +49,10 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(points!.trim().split(/\s+/)).toHaveLength(3);
     expect(await page.textContent('#spectrum-status')).toMatch(/^rank 3; σ = /);
 
-    // A 3×3 weight matrix gives nine cells, the largest weight (1) drawn darkest.
+    // Three tokens attend causally: nine cells, and the first query sees only the first key (weight exactly 1).
     expect(await page.locator('#attention-plot svg g.cells rect').count()).toBe(9);
-    expect(await page.textContent('#attention-status')).toBe('3×3 weights');
+    expect(await page.textContent('#attention-status')).toBe('3×3 weights, scale 0.7071, causal topLeft');
+    expect(await page.textContent('#attention-plot svg g.cells rect:first-child title')).toBe('q0 → k0: 1');
 
     await page.fill('#spectrum-matrix', '[[1, 2], [2, 4]]');
     await page.click('#spectrum-run');
