@@ -7,11 +7,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
 
 import { Piscina } from 'piscina';
 
 import type { EngineChoice } from '../compute/engines.js';
 import type { OperationArgs, OperationName, OperationResult } from '../compute/operations.js';
+import type { Progress, ProgressReporter } from '../compute/progress.js';
 import { DomainError } from '../errors.js';
 import type { WorkerReply } from './compute-worker.js';
 
@@ -49,16 +51,32 @@ export class ComputePool {
     });
   }
 
-  async run<N extends OperationName>(op: N, args: OperationArgs<N>, timeoutMs = this.timeoutMs): Promise<OperationResult<N>> {
+  /**
+   * Runs operation `op` on a worker. With `onProgress`, the operation's progress reports are forwarded through a
+   * MessagePort, and the promise settles only after the last report has arrived.
+   */
+  async run<N extends OperationName>(op: N, args: OperationArgs<N>, timeoutMs = this.timeoutMs, onProgress?: ProgressReporter): Promise<OperationResult<N>> {
     if (this.inFlight >= this.capacity) throw new DomainError('COMPUTE_QUEUE_FULL', { threads: this.threads });
+
+    const channel = onProgress ? new MessageChannel() : undefined;
+    let portClosed: Promise<void> = Promise.resolve();
+    if (channel && onProgress) {
+      channel.port1.on('message', (progress: Progress) => onProgress(progress));
+      portClosed = new Promise((resolve) => channel.port1.once('close', () => resolve()));
+    }
 
     let reply: WorkerReply;
     const started = performance.now();
     const settle = (outcome: 'ok' | 'rejected' | 'timeout' | 'error') => this.onTaskSettled?.(op, (performance.now() - started) / 1000, outcome);
     this.inFlight++;
     try {
-      reply = (await this.pool.run({ op, args }, { signal: AbortSignal.timeout(timeoutMs) })) as WorkerReply;
+      const task = channel ? { op, args, progressPort: channel.port2 } : { op, args };
+      const transferList = channel ? [channel.port2] : undefined;
+      reply = (await this.pool.run(task, { signal: AbortSignal.timeout(timeoutMs), transferList })) as WorkerReply;
+      // The worker closes its end when the task returns, which emits 'close' here after the queued reports.
+      await portClosed;
     } catch (error) {
+      channel?.port1.close();
       if (isAbort(error)) {
         settle('timeout');
         throw new DomainError('COMPUTE_TIMEOUT', { limitMs: timeoutMs });

@@ -5,10 +5,11 @@
  * ({ error: { code, params } }) and the pool re-raises it on the main thread.
  */
 
-import { workerData } from 'node:worker_threads';
+import { type MessagePort, workerData } from 'node:worker_threads';
 
 import { type EngineChoice, selectEngine } from '../compute/engines.js';
 import { type OperationName, operations } from '../compute/operations.js';
+import type { Progress, ProgressReporter } from '../compute/progress.js';
 import { DomainError } from '../errors.js';
 
 const engine = selectEngine((workerData as { engine?: EngineChoice } | undefined)?.engine ?? 'auto');
@@ -16,16 +17,23 @@ const engine = selectEngine((workerData as { engine?: EngineChoice } | undefined
 export interface WorkerTask {
   op: OperationName;
   args: unknown;
+  /** Where the operation's progress reports go, when the caller asked for them; closed when the task ends. */
+  progressPort?: MessagePort;
 }
 
 export type WorkerReply = { ok: true; result: unknown } | { ok: false; code: DomainError['code']; params: Record<string, unknown> };
 
 export default function runTask(task: WorkerTask): WorkerReply {
+  const port = task.progressPort;
+  const report = port ? (progress: Progress) => port.postMessage(progress) : undefined;
   try {
-    const run = operations[task.op] as (engine: unknown, args: unknown) => unknown;
-    return { ok: true, result: run(engine, task.args) };
+    const run = operations[task.op] as (engine: unknown, args: unknown, report?: ProgressReporter) => unknown;
+    return { ok: true, result: run(engine, task.args, report) };
   } catch (error) {
     if (error instanceof DomainError) return { ok: false, code: error.code, params: error.params };
     throw error;
+  } finally {
+    // Messages posted before close() are still delivered, so the caller sees every report before 'close'.
+    port?.close();
   }
 }
