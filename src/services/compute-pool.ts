@@ -13,9 +13,9 @@ import { Piscina } from 'piscina';
 
 import type { EngineChoice } from '../compute/engines.js';
 import type { OperationArgs, OperationName, OperationResult } from '../compute/operations.js';
-import type { Progress, ProgressReporter } from '../compute/progress.js';
+import type { ProgressReporter } from '../compute/progress.js';
 import { DomainError } from '../errors.js';
-import type { WorkerReply } from './compute-worker.js';
+import type { ProgressMessage, WorkerReply } from './compute-worker.js';
 
 /** Waiting tasks allowed per worker thread before new work is rejected. */
 const QUEUED_TASKS_PER_THREAD = 16;
@@ -59,10 +59,14 @@ export class ComputePool {
     if (this.inFlight >= this.capacity) throw new DomainError('COMPUTE_QUEUE_FULL', { threads: this.threads });
 
     const channel = onProgress ? new MessageChannel() : undefined;
-    let portClosed: Promise<void> = Promise.resolve();
+    let progressEnded: Promise<void> = Promise.resolve();
     if (channel && onProgress) {
-      channel.port1.on('message', (progress: Progress) => onProgress(progress));
-      portClosed = new Promise((resolve) => channel.port1.once('close', () => resolve()));
+      progressEnded = new Promise((resolve) => {
+        channel.port1.on('message', (message: ProgressMessage) => {
+          if (message.type === 'progress') onProgress(message.progress);
+          else resolve();
+        });
+      });
     }
 
     let reply: WorkerReply;
@@ -73,10 +77,9 @@ export class ComputePool {
       const task = channel ? { op, args, progressPort: channel.port2 } : { op, args };
       const transferList = channel ? [channel.port2] : undefined;
       reply = (await this.pool.run(task, { signal: AbortSignal.timeout(timeoutMs), transferList })) as WorkerReply;
-      // The worker closes its end when the task returns, which emits 'close' here after the queued reports.
-      await portClosed;
+      // The worker posts `end` after its last report and before it returns, so this wait is short.
+      await progressEnded;
     } catch (error) {
-      channel?.port1.close();
       if (isAbort(error)) {
         settle('timeout');
         throw new DomainError('COMPUTE_TIMEOUT', { limitMs: timeoutMs });
@@ -84,6 +87,7 @@ export class ComputePool {
       settle('error');
       throw error;
     } finally {
+      channel?.port1.close();
       this.inFlight--;
     }
     settle(reply.ok ? 'ok' : 'rejected');

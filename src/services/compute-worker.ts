@@ -21,11 +21,14 @@ export interface WorkerTask {
   progressPort?: MessagePort;
 }
 
+/** Messages on the progress port: any number of reports, then one `end`, in order. */
+export type ProgressMessage = { type: 'progress'; progress: Progress } | { type: 'end' };
+
 export type WorkerReply = { ok: true; result: unknown } | { ok: false; code: DomainError['code']; params: Record<string, unknown> };
 
 export default function runTask(task: WorkerTask): WorkerReply {
   const port = task.progressPort;
-  const report = port ? (progress: Progress) => port.postMessage(progress) : undefined;
+  const report = port ? (progress: Progress) => port.postMessage({ type: 'progress', progress } satisfies ProgressMessage) : undefined;
   try {
     const run = operations[task.op] as (engine: unknown, args: unknown, report?: ProgressReporter) => unknown;
     return { ok: true, result: run(engine, task.args, report) };
@@ -33,7 +36,8 @@ export default function runTask(task: WorkerTask): WorkerReply {
     if (error instanceof DomainError) return { ok: false, code: error.code, params: error.params };
     throw error;
   } finally {
-    // Messages posted before close() are still delivered, so the caller sees every report before 'close'.
+    // A closed port does not emit 'close' on the other thread's end, so an explicit last message marks the end.
+    port?.postMessage({ type: 'end' } satisfies ProgressMessage);
     port?.close();
   }
 }

@@ -1,18 +1,20 @@
 /**
  * Truncated SVD by the randomized range finder of Halko, Martinsson and Tropp ("Finding structure with randomness",
- * SIAM Review 53(2), 2011, Algorithms 4.4 and 5.1), for a matrix seen only through products A·B and Aᵀ·B.
+ * SIAM Review 53(2), 2011, Algorithms 4.3 and 5.1), for a matrix seen only through products A·B and Aᵀ·B.
  *
- * For A: m×n, rank k, oversampling p and q power iterations, with l = min(k + p, m, n):
+ * For A: m×n with m ≤ n (a taller A is handled as Aᵀ, with U and V swapped at the end), rank k, oversampling p and
+ * q power iterations, with l = min(k + p, m):
  *
- *   Ω: n×l standard normal (seeded)   Y = A·Ω          Q = qr(Y)
- *   q times:                          Z = Aᵀ·Q, Q' = qr(Z), Y = A·Q', Q = qr(Y)
- *   Bᵀ = Aᵀ·Q: n×l                    Bᵀ = V_B·Σ·U_Bᵀ  (exact SVD of the small factor)
+ *   Ω: n×l standard normal (seeded)   Q = qr(A·Ω)
+ *   q times:                          Q = qr(A·(Aᵀ·Q))
+ *   Bᵀ = Aᵀ·Q: n×l                    Bᵀ = V_B·Σ·U_Bᵀ  (exact SVD of the projected matrix, through the engine)
  *   U = Q·U_B: m×k, Σ: k, V: n×k (the leading k triplets)
  *
- * Re-orthonormalising by QR after every product keeps the small singular directions from being lost to rounding,
- * as the paper's Algorithm 4.4 does. Dense QR and SVD of the m×l, n×l and n×l factors go through the engine.
- * The error falls like (σ_{k+1}/σ_k)^(2q+1), so a clear spectral gap or more power iterations give singular values
- * that agree with the exact ones to rounding level.
+ * The QR after each power iteration keeps the basis orthonormal, so the small singular directions are not lost to
+ * rounding. The intermediate Aᵀ·Q is not re-orthonormalised (the paper's Algorithm 4.4 does that too): this halves
+ * the QR work on the long side and costs accuracy only for singular values below about √ε·σ₁. The error falls like
+ * (σ_{k+1}/σ_k)^(2q+1), so a clear spectral gap or more power iterations give singular values equal to the exact
+ * ones to rounding level.
  *
  * Sign rule: the same as the exact SVD here (the entry of largest magnitude in each column of U is positive, V
  * follows), so a fixed seed gives identical output and the factors are comparable with `svd`.
@@ -75,9 +77,21 @@ export function randomizedSvd(engine: LinalgEngine, a: LinearOperator, options: 
   const { rows: m, cols: n } = a;
   const k = options.rank;
   if (!Number.isInteger(k) || k < 1 || k > Math.min(m, n)) throw new RangeError(`randomizedSvd: rank ${k} is outside 1…min(${m}, ${n})`);
+
+  const factors = m <= n ? rangeFinderSvd(engine, a, options) : swapFactors(rangeFinderSvd(engine, transposeOperator(a), options));
+  const u = leadingColumns(factors.u, k);
+  const v = leadingColumns(factors.v, k);
+  applySignRule(u, v, k);
+  return { u, s: factors.s.slice(0, k), v, powerIterations: factors.powerIterations, oversamples: factors.oversamples };
+}
+
+/** The range finder for A: m×n with m ≤ n; returns all l computed triplets, before the sign rule. */
+function rangeFinderSvd(engine: LinalgEngine, a: LinearOperator, options: RandomizedSvdOptions): RandomizedSvdResult {
+  const { rows: m, cols: n } = a;
+  const k = options.rank;
   const oversamples = options.oversamples ?? DEFAULT_OVERSAMPLES;
   const q = options.powerIterations ?? defaultPowerIterations(k, m, n);
-  const l = Math.min(k + oversamples, m, n);
+  const l = Math.min(k + oversamples, m);
   const totalPasses = 2 * q + 2;
   let passes = 0;
   const pass = <T>(value: T): T => {
@@ -89,18 +103,22 @@ export function randomizedSvd(engine: LinalgEngine, a: LinearOperator, options: 
   const omega: Dense = { rows: n, cols: l, data: fillStandardNormal(new Float64Array(n * l), mulberry32(options.seed)) };
   let basis = orthonormalize(engine, pass(a.multiply(omega)));
   for (let i = 0; i < q; i++) {
-    const rowBasis = orthonormalize(engine, pass(a.multiplyTransposed(basis)));
-    basis = orthonormalize(engine, pass(a.multiply(rowBasis)));
+    const rowSample = pass(a.multiplyTransposed(basis));
+    basis = orthonormalize(engine, pass(a.multiply(rowSample)));
   }
 
   // Bᵀ = Aᵀ·Q is tall (n×l), which the engine decomposes by QR first. Its SVD Bᵀ = V·Σ·U_Bᵀ gives B = U_B·Σ·Vᵀ.
   const projectedTransposed = pass(a.multiplyTransposed(basis));
   const small = engine.svd(projectedTransposed, 'thin');
-  const u = matmul(basis, small.v!);
-  const v = small.u!;
-  applySignRule(u, v, l);
+  return { u: matmul(basis, small.v!), s: small.s, v: small.u!, powerIterations: q, oversamples };
+}
 
-  return { u: leadingColumns(u, k), s: small.s.slice(0, k), v: leadingColumns(v, k), powerIterations: q, oversamples };
+function swapFactors(factors: RandomizedSvdResult): RandomizedSvdResult {
+  return { ...factors, u: factors.v, v: factors.u };
+}
+
+function transposeOperator(a: LinearOperator): LinearOperator {
+  return { rows: a.cols, cols: a.rows, multiply: a.multiplyTransposed, multiplyTransposed: a.multiply };
 }
 
 /** Returns an orthonormal basis (reduced Q) of the columns of Y. */
