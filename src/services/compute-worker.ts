@@ -17,7 +17,7 @@ const engine = selectEngine((workerData as { engine?: EngineChoice } | undefined
 export interface WorkerTask {
   op: OperationName;
   args: unknown;
-  /** Where the operation's progress reports go, when the caller asked for them; closed when the task ends. */
+  /** Port for the operation's progress reports, present when the caller requested them and closed when the task ends. */
   progressPort?: MessagePort;
 }
 

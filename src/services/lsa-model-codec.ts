@@ -25,6 +25,8 @@ export interface LsaModelJson {
   fit: LsaFitRecord;
 }
 
+// NOTE: V in float64 base64 takes about 10.7 bytes per element, so a 20,000-term, 256-dimension model is about
+// 55 MB of JSON. The store may want a bytea column or float32 for V; float32 would change embeddings in the 7th digit.
 export function encodeLsaModel(model: LsaModel): LsaModelJson {
   return {
     kind: model.kind,

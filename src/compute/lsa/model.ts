@@ -11,7 +11,7 @@
 import type { Dense } from '../dense.js';
 import type { TokenizerOptions } from './tokenizer.js';
 
-/** Version of the model layout; raise it when a field changes meaning, so stored models can be told apart. */
+/** Version of the model layout; raise it when a field changes meaning, so that stored models of an older layout are recognised. */
 export const LSA_MODEL_VERSION = 1;
 
 export interface LsaModel {
@@ -29,7 +29,7 @@ export interface LsaModel {
   fit: LsaFitRecord;
 }
 
-/** How the model was fitted, kept for reproduction and for the job record. */
+/** Fit settings and statistics, kept for reproduction and for the job record. */
 export interface LsaFitRecord {
   documents: number;
   /** Documents with no vocabulary term, whose TF-IDF row and embedding are zero. */

@@ -44,7 +44,7 @@ export function tfidfMatrix(documents: readonly (readonly string[])[], index: Re
   return { rows: documents.length, cols: idf.length, indptr, indices, data };
 }
 
-/** One l2-normalised TF-IDF row: columns ascending, values aligned with them. */
+/** Computes one l2-normalised TF-IDF row: columns ascending, values aligned with them. */
 export function tfidfRow(terms: readonly string[], index: ReadonlyMap<string, number>, idf: Float64Array): { indices: Int32Array; data: Float64Array } {
   const counts = new Map<number, number>();
   for (const term of terms) {
