@@ -7,7 +7,7 @@
  * stored model records `STOP_WORD_LIST` so that a later change to either shows up as a different list name.
  */
 
-import { eng } from 'stopword';
+import { createRequire } from 'node:module';
 
 /** Pronouns, auxiliaries, negations and determiners missing from the `stopword` package's English list. */
 const SUPPLEMENT = [
@@ -20,4 +20,16 @@ const SUPPLEMENT = [
 /** Name and version of the list, recorded in each fitted model. */
 export const STOP_WORD_LIST = 'stopword@3 eng + vectorspace supplement v1';
 
-export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set([...eng, ...SUPPLEMENT]);
+let stopWords: ReadonlySet<string> | undefined;
+
+/**
+ * Returns the stop-word set, loading the package on first use. The package bundles the lists of 62 languages and
+ * takes tens of milliseconds to load, which worker threads that never tokenize should not pay at start.
+ */
+export function englishStopWords(): ReadonlySet<string> {
+  if (stopWords === undefined) {
+    const { eng } = createRequire(import.meta.url)('stopword') as typeof import('stopword');
+    stopWords = new Set([...eng, ...SUPPLEMENT]);
+  }
+  return stopWords;
+}

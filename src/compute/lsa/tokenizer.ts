@@ -8,7 +8,7 @@
  * gives the bigram "pain knee".
  */
 
-import { ENGLISH_STOP_WORDS } from './stop-words.js';
+import { englishStopWords } from './stop-words.js';
 
 export interface TokenizerOptions {
   /** Add "w1 w2" for each pair of consecutive kept words. */
@@ -22,10 +22,11 @@ const WORD = /\p{L}+/gu;
 
 /** Returns the terms of `text` in order of appearance, with repeats. */
 export function tokenize(text: string, options: TokenizerOptions): string[] {
+  const stopWords = englishStopWords();
   const words: string[] = [];
   for (const match of text.normalize('NFKC').toLowerCase().matchAll(WORD)) {
     const word = match[0];
-    if (word.length < MIN_WORD_LENGTH || ENGLISH_STOP_WORDS.has(word)) continue;
+    if (word.length < MIN_WORD_LENGTH || stopWords.has(word)) continue;
     words.push(word);
   }
   if (!options.bigrams) return words;
