@@ -78,7 +78,12 @@ export async function fitLsaService(deps: LsaDeps, body: LsaFitRequest, onProgre
   };
 }
 
-/** Returns texts×k embeddings (Vᵀ·x per text, see compute/lsa/model.ts); a text with no known term gives zeros. */
+/**
+ * Returns texts×k embeddings (Vᵀ·x per text, see compute/lsa/model.ts); a text with no known term gives zeros.
+ *
+ * NOTE: the whole model is copied to the worker on every call (8 bytes × vocabulary × k, about 40 MB for MTSamples
+ * at k = 256). Store-backed endpoints that embed often should keep models in the workers instead.
+ */
 export async function embedLsaService(deps: LsaDeps, model: LsaModel, body: { texts: string[] }): Promise<Dense> {
   checkTexts(body.texts, '/texts');
   const { embeddings } = await deps.pool.run('embedLsa', { model, texts: body.texts });
