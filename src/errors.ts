@@ -50,6 +50,8 @@ export const errorCatalogue = {
     message: (p) => `The ${p.what ?? 'vector'} at ${p.path} has norm 0, so ${p.reason ?? 'its direction and cosine are undefined'}; remove it, replace it or use another metric.`,
   },
   TOO_FEW_DISTINCT_VECTORS: { status: 422, message: (p) => `The vectors at ${p.path} have only ${p.distinct} distinct points (directions for cosine), fewer than k = ${p.k}; lower k.` },
+  EMPTY_VOCABULARY: { status: 422, message: (p) => `No term of the ${p.documents} texts remains after stop words and document-frequency filtering (minDf ${p.minDf}, maxDf ${p.maxDf}); send longer texts or lower minDf.` },
+  INVALID_MODEL: { status: 422, message: (p) => `The stored model at ${p.path} cannot be used: ${p.reason}.` },
   COMPUTE_TIMEOUT: { status: 503, message: (p) => `The computation did not finish within ${p.limitMs} ms (COMPUTE_TIMEOUT_MS) and was stopped; send a smaller problem or raise the limit.` },
   COMPUTE_QUEUE_FULL: { status: 503, message: (p) => `All ${p.threads} compute workers are busy and the queue is full; retry shortly.` },
   GRAPHQL_VALIDATION_FAILED: { status: 400, message: (p) => `The GraphQL document is invalid: ${p.reason}.` },

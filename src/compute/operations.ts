@@ -1,6 +1,7 @@
 /**
  * The operations the worker pool can run, by name. Each takes an engine and plain, structured-cloneable arguments
- * (Dense matrices and numbers), so the same table serves the worker threads and direct calls in tests.
+ * (Dense matrices and numbers), so the same table serves the worker threads and direct calls in tests. Long
+ * operations also take an optional progress reporter as a third argument, which the worker connects to the caller.
  */
 
 import type { Dense } from './dense.js';
@@ -10,7 +11,11 @@ import { type Symmetrize, eigh } from './eigh.js';
 import { type GramSchmidtOptions, gramSchmidt } from './gram-schmidt.js';
 import { lstsq } from './lstsq.js';
 import { type NormOrder, cond, matrixNorm } from './norms.js';
+import { type LsaFitOptions, fitLsa } from './lsa/fit.js';
+import { embedTexts } from './lsa/embed.js';
+import type { LsaModel } from './lsa/model.js';
 import { pinv } from './pinv.js';
+import type { ProgressReporter } from './progress.js';
 import { type QrOptions, qr } from './qr.js';
 import { fundamentalSubspaces, nullspace, rank } from './subspaces.js';
 import { type SvdOptions, svd } from './svd.js';
@@ -130,6 +135,8 @@ export const operations = {
   },
   /** Live TensorFlow.js tensors of the worker that runs it; tests check that requests release their tensors. */
   tfjsMemory: (_engine: LinalgEngine, _args: Record<string, never>) => tfjsMemory(),
+  fitLsa: (engine: LinalgEngine, args: { texts: string[] } & LsaFitOptions, report?: ProgressReporter) => fitLsa(engine, args.texts, args, report),
+  embedLsa: (_engine: LinalgEngine, args: { model: LsaModel; texts: string[] }) => ({ embeddings: embedTexts(args.model, args.texts) }),
   /** Busy-waits for `ms` milliseconds; lets tests and drills hold a worker without depending on input sizes. */
   sleep: (_engine: LinalgEngine, args: { ms: number }) => {
     const until = Date.now() + args.ms;

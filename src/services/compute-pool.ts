@@ -7,14 +7,16 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
 
 import { Piscina } from 'piscina';
 
 import type { EngineChoice } from '../compute/engines.js';
 import type { OperationArgs, OperationName, OperationResult } from '../compute/operations.js';
+import type { ProgressReporter } from '../compute/progress.js';
 import type { TfjsBackendChoice } from '../compute/tfjs-backend.js';
 import { DomainError } from '../errors.js';
-import type { WorkerReply } from './compute-worker.js';
+import type { ProgressMessage, WorkerReply } from './compute-worker.js';
 
 /** Waiting tasks allowed per worker thread before new work is rejected. */
 const QUEUED_TASKS_PER_THREAD = 16;
@@ -52,15 +54,39 @@ export class ComputePool {
     });
   }
 
-  async run<N extends OperationName>(op: N, args: OperationArgs<N>, timeoutMs = this.timeoutMs): Promise<Awaited<OperationResult<N>>> {
+  /**
+   * Runs operation `op` on a worker. With `onProgress`, the operation's progress reports are forwarded through a
+   * MessagePort, and the promise settles only after the last report has arrived.
+   */
+  async run<N extends OperationName>(
+    op: N,
+    args: OperationArgs<N>,
+    timeoutMs = this.timeoutMs,
+    onProgress?: ProgressReporter,
+  ): Promise<Awaited<OperationResult<N>>> {
     if (this.inFlight >= this.capacity) throw new DomainError('COMPUTE_QUEUE_FULL', { threads: this.threads });
+
+    const channel = onProgress ? new MessageChannel() : undefined;
+    let progressEnded: Promise<void> = Promise.resolve();
+    if (channel && onProgress) {
+      progressEnded = new Promise((resolve) => {
+        channel.port1.on('message', (message: ProgressMessage) => {
+          if (message.type === 'progress') onProgress(message.progress);
+          else resolve();
+        });
+      });
+    }
 
     let reply: WorkerReply;
     const started = performance.now();
     const settle = (outcome: 'ok' | 'rejected' | 'timeout' | 'error') => this.onTaskSettled?.(op, (performance.now() - started) / 1000, outcome);
     this.inFlight++;
     try {
-      reply = (await this.pool.run({ op, args }, { signal: AbortSignal.timeout(timeoutMs) })) as WorkerReply;
+      const task = channel ? { op, args, progressPort: channel.port2 } : { op, args };
+      const transferList = channel ? [channel.port2] : undefined;
+      reply = (await this.pool.run(task, { signal: AbortSignal.timeout(timeoutMs), transferList })) as WorkerReply;
+      // The worker posts `end` after its last report and before it returns, so this wait is short.
+      await progressEnded;
     } catch (error) {
       if (isAbort(error)) {
         settle('timeout');
@@ -69,6 +95,7 @@ export class ComputePool {
       settle('error');
       throw error;
     } finally {
+      channel?.port1.close();
       this.inFlight--;
     }
     settle(reply.ok ? 'ok' : 'rejected');

@@ -5,6 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+// Callbacks passed to waitForFunction run in the page, where `document` exists.
+declare const document: { getElementById(id: string): { textContent: string | null; classList: { contains(name: string): boolean } } | null };
+
 import { projectRoot } from '../../src/io/project-root.js';
 import { makeApp } from '../helpers.js';
 

@@ -55,14 +55,14 @@ describe('operations', () => {
     // A new connection is refused once the listener closes; a request on a connection that is still open gets
     // 503 SHUTTING_DOWN. Either way it is never served.
     const late = await fetch(`${base}/health/live`).then(
-      async (response) => ({ status: response.status, code: (await response.json()).code as string }),
+      async (response) => ({ status: response.status, code: ((await response.json()) as { code: string }).code }),
       () => ({ status: 0, code: 'CONNECTION_REFUSED' }),
     );
     expect(['CONNECTION_REFUSED', 'SHUTTING_DOWN']).toContain(late.code);
 
     const response = await inFlight;
     expect(response.status).toBe(200);
-    expect((await response.json()).s).toHaveLength(200);
+    expect(((await response.json()) as { s: number[] }).s).toHaveLength(200);
     await closed;
   });
 
