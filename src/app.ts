@@ -8,12 +8,16 @@ import swaggerUi from '@fastify/swagger-ui';
 
 import { selectEngine } from './compute/engines.js';
 import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { openDatabase } from './db/open.js';
 import { DomainError } from './errors.js';
 import { analysisRoutes } from './routes/analysis.js';
+import { collectionRoutes } from './routes/collections.js';
 import { decompositionRoutes } from './routes/decompositions.js';
 import { healthRoutes } from './routes/health.js';
 import { orthogonalizationRoutes } from './routes/orthogonalization.js';
 import { ComputePool } from './services/compute-pool.js';
+import { EmbeddingStore } from './services/embedding-store.js';
 import type { LinalgDeps } from './services/linalg.js';
 
 declare module 'fastify' {
@@ -22,6 +26,7 @@ declare module 'fastify' {
     pool: ComputePool;
     linalg: LinalgDeps;
     engineName: string;
+    store: EmbeddingStore;
   }
 }
 
@@ -29,6 +34,11 @@ export interface BuildOptions {
   /** pino options, `false` for no logs, or a ready logger instance (tests capture output this way). */
   logger?: FastifyServerOptions['logger'];
   loggerInstance?: FastifyServerOptions['loggerInstance'];
+  /**
+   * The embedding store's database, opened and migrated by the caller, who also closes it. Without it the app
+   * opens the configured one (DATABASE_URL, else PGlite in PGLITE_DATA_DIR) on first use and closes it on close.
+   */
+  database?: Database;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -46,13 +56,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.decorate('engineName', selectEngine(config.linalgEngine).name);
   app.addHook('onClose', async () => pool.close());
 
+  const database = options.database;
+  const store = new EmbeddingStore(database ? async () => database : () => openDatabase(config), config);
+  app.decorate('store', store);
+  if (!database) app.addHook('onClose', async () => store.close());
+
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const rejection = toDomainError(error, config);
-    if (rejection.status >= 500 && rejection.code === 'INTERNAL_ERROR') {
+    if (rejection.status >= 500 && (rejection.code === 'INTERNAL_ERROR' || rejection.code === 'DATABASE_UNAVAILABLE')) {
       request.log.error({ err: error }, 'request failed with an unexpected error');
     } else {
       request.log.info({ code: rejection.code, statusCode: rejection.status }, 'request rejected');
@@ -81,6 +96,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(decompositionRoutes);
   await app.register(analysisRoutes);
   await app.register(orthogonalizationRoutes);
+  await app.register(collectionRoutes);
 
   return app;
 }
@@ -106,6 +122,7 @@ function toDomainError(error: FastifyError, config: Config): DomainError {
       return new DomainError('INVALID_JSON', { reason: error.message });
   }
   if (error instanceof SyntaxError) return new DomainError('INVALID_JSON', { reason: error.message });
+  if (isDatabaseUnavailable(error)) return new DomainError('DATABASE_UNAVAILABLE');
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return new DomainError('INVALID_REQUEST', { path: '/', reason: error.message });
   }
@@ -120,4 +137,11 @@ function missingPropertyPath(issue: { keyword: string; instancePath: string; par
 
 function allowedValues(params: Record<string, unknown>): Record<string, unknown> {
   return 'allowedValues' in params ? { allowed: params.allowedValues } : {};
+}
+
+/** A database that cannot be reached or opened: connection refused or reset, SQLSTATE class 08, or a shutdown (57P0x). */
+function isDatabaseUnavailable(error: FastifyError): boolean {
+  if (error.name === 'DatabaseSetupError') return true;
+  const code = String(error.code ?? '');
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'].includes(code) || /^08...$/.test(code) || /^57P0.$/.test(code);
 }
