@@ -153,17 +153,7 @@ export async function findNearest(tx: Queryable, query: NearestQuery): Promise<N
   }
   const where = conditions.join(' AND ');
 
-  if (query.method === 'hnsw') {
-    // SET takes no bind parameters; both numbers are integers validated by the service.
-    await tx.exec(
-      `SET LOCAL enable_seqscan = off;
-       SET LOCAL hnsw.ef_search = ${integer(query.efSearch)};
-       SET LOCAL hnsw.iterative_scan = relaxed_order;
-       SET LOCAL hnsw.max_scan_tuples = ${integer(query.maxScanTuples)};`,
-    );
-  } else {
-    await tx.exec('SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off;');
-  }
+  await tx.exec(query.method === 'hnsw' ? hnswScanSettings(query.efSearch, query.maxScanTuples) : EXACT_SCAN_SETTINGS);
 
   // relaxed_order may return index candidates slightly out of order, so the materialised top k is sorted again.
   const { rows } = await tx.query<NearestRow>(
@@ -190,6 +180,20 @@ export async function findNearest(tx: Queryable, query: NearestQuery): Promise<N
   }
   return { rows: result, scanLimitReached };
 }
+
+/**
+ * Transaction settings of an HNSW search: sequential scans off so the planner takes the index, iterative scans on.
+ * SET takes no bind parameters, so both numbers are checked to be positive integers.
+ */
+export function hnswScanSettings(efSearch: number, maxScanTuples: number): string {
+  return `SET LOCAL enable_seqscan = off;
+    SET LOCAL hnsw.ef_search = ${integer(efSearch)};
+    SET LOCAL hnsw.iterative_scan = relaxed_order;
+    SET LOCAL hnsw.max_scan_tuples = ${integer(maxScanTuples)};`;
+}
+
+/** Transaction settings of an exact search: no index scans, so a sequential scan and an exact top-k sort. */
+export const EXACT_SCAN_SETTINGS = 'SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off;';
 
 function integer(value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) throw new Error(`Expected a positive integer, got ${value}.`);
