@@ -20,10 +20,17 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+export interface TransactionOptions {
+  settings?: string;
+}
+
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
-  /** Runs `work` inside BEGIN … COMMIT on one connection; any throw rolls back and is re-thrown. */
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` inside BEGIN … COMMIT on one connection; any throw rolls back and is re-thrown. `settings`, a script
+   * of SET LOCAL statements, runs right after BEGIN (on a server, in the same round trip).
+   */
+  transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 

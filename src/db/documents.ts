@@ -8,7 +8,7 @@
 import pgvector from 'pgvector';
 
 import { documentsTable, METRIC_SQL, type Metric } from './collections.js';
-import type { Queryable } from './database.js';
+import type { Database, Queryable } from './database.js';
 import { filterToSql, type FilterCondition } from './filter-sql.js';
 
 export type MetadataValue = string | number | boolean | null;
@@ -139,7 +139,7 @@ export interface NearestResult {
  * (pgvector ≥ 0.8) continuing past the first ef_search candidates until k rows pass the filter or
  * maxScanTuples is reached; `exact` turns index scans off, which gives a sequential scan and an exact sort.
  */
-export async function findNearest(tx: Queryable, query: NearestQuery): Promise<NearestResult> {
+export async function findNearest(db: Database, query: NearestQuery): Promise<NearestResult> {
   const table = documentsTable(query.collectionId);
   const operator = METRIC_SQL[query.metric].operator;
   const params: unknown[] = [toVectorLiteral(query.vector), query.k];
@@ -153,8 +153,11 @@ export async function findNearest(tx: Queryable, query: NearestQuery): Promise<N
   }
   const where = conditions.join(' AND ');
 
-  await tx.exec(query.method === 'hnsw' ? hnswScanSettings(query.efSearch, query.maxScanTuples) : EXACT_SCAN_SETTINGS);
+  const settings = query.method === 'hnsw' ? hnswScanSettings(query.efSearch, query.maxScanTuples) : EXACT_SCAN_SETTINGS;
+  return db.transaction((tx) => runNearest(tx, query, table, operator, where, params), { settings });
+}
 
+async function runNearest(tx: Queryable, query: NearestQuery, table: string, operator: string, where: string, params: unknown[]): Promise<NearestResult> {
   // relaxed_order may return index candidates slightly out of order, so the materialised top k is sorted again.
   const { rows } = await tx.query<NearestRow>(
     `WITH nearest AS MATERIALIZED (

@@ -1,6 +1,6 @@
 import pg from 'pg';
 
-import type { Database, Queryable, QueryResult } from './database.js';
+import type { Database, Queryable, QueryResult, TransactionOptions } from './database.js';
 
 export interface PgDatabaseOptions {
   connectionString: string;
@@ -27,11 +27,12 @@ export class PgDatabase implements Database {
     await this.#pool.query(sql);
   }
 
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await this.#pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
+      // One simple-protocol message carries BEGIN and the settings.
+      await client.query(options.settings ? `BEGIN; ${options.settings}` : 'BEGIN');
       const result = await work({
         query: <Row>(sql: string, params: readonly unknown[] = []) => runQuery<Row>(client, sql, params),
         exec: async (sql: string) => {

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 
-import type { Database, Queryable, QueryResult } from './database.js';
+import type { Database, Queryable, QueryResult, TransactionOptions } from './database.js';
 
 /**
  * The `Database` on an embedded PGlite (PostgreSQL compiled to WebAssembly, in this process). For development and
@@ -35,15 +35,16 @@ export class PgliteDatabase implements Database {
     await this.#db.exec(sql);
   }
 
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.#db.transaction(async (tx) =>
-      work({
+  async transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.#db.transaction(async (tx) => {
+      if (options.settings) await tx.exec(options.settings);
+      return work({
         query: <Row>(sql: string, params: readonly unknown[] = []) => runQuery<Row>(tx, sql, params),
         exec: async (sql: string) => {
           await tx.exec(sql);
         },
-      }),
-    );
+      });
+    });
   }
 
   async close(): Promise<void> {

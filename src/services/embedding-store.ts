@@ -71,6 +71,11 @@ export class EmbeddingStore {
   readonly #open: () => Promise<Database>;
   readonly #settings: StoreSettings;
   #database: Promise<Database> | undefined;
+  /**
+   * Collection records by name. A record cached here can outlive its collection when another instance deletes it;
+   * its table (named by an id that is never reused) is then gone, and `#withCollection` reloads the record.
+   */
+  readonly #collections = new Map<string, CollectionRecord>();
 
   /** `open` runs on first use (or on `database()`), so an app that never touches the store never opens it. */
   constructor(open: () => Promise<Database>, settings: StoreSettings) {
@@ -109,6 +114,7 @@ export class EmbeddingStore {
           hnswEfConstruction: request.hnsw?.efConstruction ?? this.#settings.hnswEfConstruction,
         }),
       );
+      this.#collections.set(record.name, record);
       return { ...view(record), documentCount: 0 };
     } catch (error) {
       if (sqlState(error) === '23505') throw new DomainError('COLLECTION_EXISTS', { collection: request.name });
@@ -122,12 +128,12 @@ export class EmbeddingStore {
 
   async getCollection(name: string): Promise<CollectionView> {
     const db = await this.database();
-    const record = await this.#collection(db, name);
-    return { ...view(record), documentCount: await this.#onCollection(record, () => countDocuments(db, record.id)) };
+    return this.#withCollection(db, name, async (record) => ({ ...view(record), documentCount: await countDocuments(db, record.id) }));
   }
 
   async deleteCollection(name: string): Promise<{ deleted: string }> {
     const db = await this.database();
+    this.#collections.delete(name);
     const deleted = await db.transaction((tx) => deleteCollection(tx, name));
     if (!deleted) throw new DomainError('COLLECTION_NOT_FOUND', { collection: name });
     return { deleted: name };
@@ -141,35 +147,33 @@ export class EmbeddingStore {
     documents: ReadonlyArray<{ id: string; embedding?: unknown; metadata?: Record<string, unknown>; text?: string | null }>,
   ): Promise<{ collection: string; upserted: number; inserted: number; updated: number }> {
     const db = await this.database();
-    const record = await this.#collection(db, name);
+    return this.#withCollection(db, name, async (record) => {
+      const firstIndex = new Map<string, number>();
+      const inputs: DocumentInput[] = documents.map((document, i) => {
+        const seen = firstIndex.get(document.id);
+        if (seen !== undefined) throw new DomainError('DUPLICATE_DOCUMENT_ID', { id: document.id, path: `/documents/${i}/id`, firstPath: `/documents/${seen}/id` });
+        firstIndex.set(document.id, i);
+        const embedding = document.embedding === undefined || document.embedding === null ? null : readVector(document.embedding, `/documents/${i}/embedding`, record);
+        return { id: document.id, metadata: document.metadata ?? {}, embedding, text: document.text ?? null };
+      });
+      // One lock order for every batch, so concurrent upserts of the same ids wait for each other instead of deadlocking.
+      inputs.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 
-    const firstIndex = new Map<string, number>();
-    const inputs: DocumentInput[] = documents.map((document, i) => {
-      const seen = firstIndex.get(document.id);
-      if (seen !== undefined) throw new DomainError('DUPLICATE_DOCUMENT_ID', { id: document.id, path: `/documents/${i}/id`, firstPath: `/documents/${seen}/id` });
-      firstIndex.set(document.id, i);
-      const embedding = document.embedding === undefined || document.embedding === null ? null : readVector(document.embedding, `/documents/${i}/embedding`, record);
-      return { id: document.id, metadata: document.metadata ?? {}, embedding, text: document.text ?? null };
+      const inserted = await db.transaction((tx) => upsertDocuments(tx, record.id, inputs));
+      return { collection: name, upserted: inputs.length, inserted, updated: inputs.length - inserted };
     });
-    // One lock order for every batch, so concurrent upserts of the same ids wait for each other instead of deadlocking.
-    inputs.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-
-    const inserted = await this.#onCollection(record, () => db.transaction((tx) => upsertDocuments(tx, record.id, inputs)));
-    return { collection: name, upserted: inputs.length, inserted, updated: inputs.length - inserted };
   }
 
   async getDocument(name: string, id: string): Promise<StoredDocument> {
     const db = await this.database();
-    const record = await this.#collection(db, name);
-    const [document] = await this.#onCollection(record, () => getDocuments(db, record.id, [id]));
+    const [document] = await this.#withCollection(db, name, (record) => getDocuments(db, record.id, [id]));
     if (!document) throw new DomainError('DOCUMENT_NOT_FOUND', { collection: name, id });
     return document;
   }
 
   async deleteDocument(name: string, id: string): Promise<{ deleted: string }> {
     const db = await this.database();
-    const record = await this.#collection(db, name);
-    const deleted = await this.#onCollection(record, () => deleteDocument(db, record.id, id));
+    const deleted = await this.#withCollection(db, name, (record) => deleteDocument(db, record.id, id));
     if (!deleted) throw new DomainError('DOCUMENT_NOT_FOUND', { collection: name, id });
     return { deleted: id };
   }
@@ -183,61 +187,63 @@ export class EmbeddingStore {
     name: string,
     request: { vector?: unknown; id?: string; k?: number; filter?: unknown; excludeSame?: string[]; exact?: boolean; minSimilarity?: number },
   ): Promise<SearchReply> {
-    const db = await this.database();
-    const record = await this.#collection(db, name);
     if ((request.vector === undefined) === (request.id === undefined)) {
       throw new DomainError('INVALID_REQUEST', { path: '/', reason: 'give exactly one of vector and id' });
     }
-    const filter = readFilter(request.filter);
+    const db = await this.database();
+    return this.#withCollection(db, name, async (record) => {
+      const filter = readFilter(request.filter);
 
-    let vector: readonly number[];
-    const excludeIds: string[] = [];
-    if (request.id !== undefined) {
-      const document = await this.#documentWithEmbedding(db, record, request.id, '/id');
-      vector = document.embedding;
-      excludeIds.push(document.id);
-      for (const key of request.excludeSame ?? []) {
-        filter.push({ key, op: 'ne', value: (document.metadata[key] ?? null) as never });
+      let vector: readonly number[];
+      const excludeIds: string[] = [];
+      if (request.id !== undefined) {
+        const document = await this.#documentWithEmbedding(db, record, request.id, '/id');
+        vector = document.embedding;
+        excludeIds.push(document.id);
+        for (const key of request.excludeSame ?? []) {
+          filter.push({ key, op: 'ne', value: (document.metadata[key] ?? null) as never });
+        }
+      } else {
+        if (request.excludeSame && request.excludeSame.length > 0) {
+          throw new DomainError('INVALID_FILTER', { path: '/excludeSame', reason: 'excludeSame compares with the query document, so it needs a search by id; with a vector, use a filter with ne' });
+        }
+        vector = readVector(request.vector, '/vector', record);
       }
-    } else {
-      if (request.excludeSame && request.excludeSame.length > 0) {
-        throw new DomainError('INVALID_FILTER', { path: '/excludeSame', reason: 'excludeSame compares with the query document, so it needs a search by id; with a vector, use a filter with ne' });
-      }
-      vector = readVector(request.vector, '/vector', record);
-    }
 
-    return this.#rank(db, record, vector, {
-      k: request.k ?? 10,
-      filter,
-      excludeIds,
-      exact: request.exact ?? false,
-      minSimilarity: request.minSimilarity,
-      metric: record.metric,
+      return this.#rank(db, record, vector, {
+        k: request.k ?? 10,
+        filter,
+        excludeIds,
+        exact: request.exact ?? false,
+        minSimilarity: request.minSimilarity,
+        metric: record.metric,
+      });
     });
   }
 
   /** "a is to b as c is to ?": documents nearest (cosine) to b̂ − â + ĉ, leaving out a, b and c. */
   async analogies(name: string, request: { a: string; b: string; c: string; k?: number; filter?: unknown; exact?: boolean; minSimilarity?: number }): Promise<SearchReply & { query: { a: string; b: string; c: string } }> {
     const db = await this.database();
-    const record = await this.#collection(db, name);
-    const filter = readFilter(request.filter);
+    return this.#withCollection(db, name, async (record) => {
+      const filter = readFilter(request.filter);
 
-    const [a, b, c] = await this.#documentsWithEmbeddings(db, record, [
-      [request.a, '/a'],
-      [request.b, '/b'],
-      [request.c, '/c'],
-    ]);
-    const target = readVector(analogyTarget(a!.embedding, b!.embedding, c!.embedding), '/', { ...record, metric: 'cosine' });
+      const [a, b, c] = await this.#documentsWithEmbeddings(db, record, [
+        [request.a, '/a'],
+        [request.b, '/b'],
+        [request.c, '/c'],
+      ]);
+      const target = readVector(analogyTarget(a!.embedding, b!.embedding, c!.embedding), '/', { ...record, metric: 'cosine' });
 
-    const reply = await this.#rank(db, record, target, {
-      k: request.k ?? 10,
-      filter,
-      excludeIds: [request.a, request.b, request.c],
-      exact: request.exact ?? false,
-      minSimilarity: request.minSimilarity,
-      metric: 'cosine',
+      const reply = await this.#rank(db, record, target, {
+        k: request.k ?? 10,
+        filter,
+        excludeIds: [request.a, request.b, request.c],
+        exact: request.exact ?? false,
+        minSimilarity: request.minSimilarity,
+        metric: 'cosine',
+      });
+      return { ...reply, query: { a: request.a, b: request.b, c: request.c } };
     });
-    return { ...reply, query: { a: request.a, b: request.b, c: request.c } };
   }
 
   /**
@@ -249,31 +255,32 @@ export class EmbeddingStore {
     request: { pairs: Array<{ subject: string; object: string }>; subject?: string; k?: number; filter?: unknown; exact?: boolean },
   ): Promise<{ collection: string; pairs: number; offset: number[]; offsetNorm: number; candidates?: SearchReply & { subject: string } }> {
     const db = await this.database();
-    const record = await this.#collection(db, name);
-    const filter = readFilter(request.filter);
+    return this.#withCollection(db, name, async (record) => {
+      const filter = readFilter(request.filter);
 
-    const wanted: Array<[string, string]> = request.pairs.flatMap((pair, i): Array<[string, string]> => [
-      [pair.subject, `/pairs/${i}/subject`],
-      [pair.object, `/pairs/${i}/object`],
-    ]);
-    if (request.subject !== undefined) wanted.push([request.subject, '/subject']);
-    const documents = await this.#documentsWithEmbeddings(db, record, wanted);
+      const wanted: Array<[string, string]> = request.pairs.flatMap((pair, i): Array<[string, string]> => [
+        [pair.subject, `/pairs/${i}/subject`],
+        [pair.object, `/pairs/${i}/object`],
+      ]);
+      if (request.subject !== undefined) wanted.push([request.subject, '/subject']);
+      const documents = await this.#documentsWithEmbeddings(db, record, wanted);
 
-    const offset = meanOffset(request.pairs.map((_, i) => ({ subject: documents[2 * i]!.embedding, object: documents[2 * i + 1]!.embedding })));
-    const reply = { collection: name, pairs: request.pairs.length, offset, offsetNorm: euclideanNorm(offset) };
-    if (request.subject === undefined) return reply;
+      const offset = meanOffset(request.pairs.map((_, i) => ({ subject: documents[2 * i]!.embedding, object: documents[2 * i + 1]!.embedding })));
+      const reply = { collection: name, pairs: request.pairs.length, offset, offsetNorm: euclideanNorm(offset) };
+      if (request.subject === undefined) return reply;
 
-    const subject = normalize(documents[documents.length - 1]!.embedding);
-    const target = readVector(subject.map((x, i) => x + offset[i]!), '/', { ...record, metric: 'cosine' });
-    const candidates = await this.#rank(db, record, target, {
-      k: request.k ?? 10,
-      filter,
-      excludeIds: [request.subject],
-      exact: request.exact ?? false,
-      minSimilarity: undefined,
-      metric: 'cosine',
+      const subject = normalize(documents[documents.length - 1]!.embedding);
+      const target = readVector(subject.map((x, i) => x + offset[i]!), '/', { ...record, metric: 'cosine' });
+      const candidates = await this.#rank(db, record, target, {
+        k: request.k ?? 10,
+        filter,
+        excludeIds: [request.subject],
+        exact: request.exact ?? false,
+        minSimilarity: undefined,
+        metric: 'cosine',
+      });
+      return { ...reply, candidates: { ...candidates, subject: request.subject } };
     });
-    return { ...reply, candidates: { ...candidates, subject: request.subject } };
   }
 
   async #rank(db: Database, record: CollectionRecord, vector: readonly number[], options: RankOptions): Promise<SearchReply> {
@@ -282,21 +289,17 @@ export class EmbeddingStore {
     }
     const method = options.exact || options.metric !== record.metric ? 'exact' : 'hnsw';
 
-    const result = await this.#onCollection(record, () =>
-      db.transaction((tx) =>
-        findNearest(tx, {
-          collectionId: record.id,
-          metric: options.metric,
-          vector,
-          k: options.k,
-          filter: options.filter,
-          excludeIds: options.excludeIds,
-          method,
-          efSearch: Math.max(this.#settings.hnswEfSearch, options.k),
-          maxScanTuples: this.#settings.hnswMaxScanTuples,
-        }),
-      ),
-    );
+    const result = await findNearest(db, {
+      collectionId: record.id,
+      metric: options.metric,
+      vector,
+      k: options.k,
+      filter: options.filter,
+      excludeIds: options.excludeIds,
+      method,
+      efSearch: Math.max(this.#settings.hnswEfSearch, options.k),
+      maxScanTuples: this.#settings.hnswMaxScanTuples,
+    });
 
     const hits = result.rows
       .map((row) => toHit(row, options.metric))
@@ -304,10 +307,33 @@ export class EmbeddingStore {
     return { collection: record.name, method, k: options.k, scanLimitReached: result.scanLimitReached, hits };
   }
 
-  async #collection(db: Database, name: string): Promise<CollectionRecord> {
+  /**
+   * Runs `work` on the collection's record, cached or loaded. When its table has gone (SQLSTATE 42P01: deleted,
+   * perhaps re-created under a new id, by another instance), reloads the record and runs `work` once more.
+   */
+  async #withCollection<T>(db: Database, name: string, work: (record: CollectionRecord) => Promise<T>): Promise<T> {
+    const cached = this.#collections.get(name);
+    if (cached) {
+      try {
+        return await work(cached);
+      } catch (error) {
+        if (sqlState(error) !== '42P01') throw error;
+        this.#collections.delete(name);
+      }
+    }
+
     const record = await findCollection(db, name);
     if (!record) throw new DomainError('COLLECTION_NOT_FOUND', { collection: name });
-    return record;
+    this.#collections.set(name, record);
+    try {
+      return await work(record);
+    } catch (error) {
+      if (sqlState(error) === '42P01') {
+        this.#collections.delete(name);
+        throw new DomainError('COLLECTION_NOT_FOUND', { collection: name });
+      }
+      throw error;
+    }
   }
 
   async #documentWithEmbedding(db: Database, record: CollectionRecord, id: string, path: string): Promise<StoredDocument & { embedding: number[] }> {
@@ -318,7 +344,7 @@ export class EmbeddingStore {
   /** The documents in the order asked, each required to exist and to have an embedding. */
   async #documentsWithEmbeddings(db: Database, record: CollectionRecord, wanted: Array<[id: string, path: string]>): Promise<Array<StoredDocument & { embedding: number[] }>> {
     const ids = [...new Set(wanted.map(([id]) => id))];
-    const found = await this.#onCollection(record, () => getDocuments(db, record.id, ids));
+    const found = await getDocuments(db, record.id, ids);
     const byId = new Map(found.map((document) => [document.id, document]));
 
     return wanted.map(([id, path]) => {
@@ -327,16 +353,6 @@ export class EmbeddingStore {
       if (!document.embedding) throw new DomainError('DOCUMENT_WITHOUT_EMBEDDING', { collection: record.name, id, path });
       return document as StoredDocument & { embedding: number[] };
     });
-  }
-
-  /** Runs SQL on a collection's table; its disappearance (deleted meanwhile) becomes COLLECTION_NOT_FOUND. */
-  async #onCollection<T>(record: CollectionRecord, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (sqlState(error) === '42P01') throw new DomainError('COLLECTION_NOT_FOUND', { collection: record.name });
-      throw error;
-    }
   }
 }
 
