@@ -6,16 +6,19 @@
 
 /** v / ‖v‖₂, or a copy of v when ‖v‖₂ = 0. */
 export function normalize(v: readonly number[]): number[] {
-  let sumOfSquares = 0;
-  for (const x of v) sumOfSquares += x * x;
-  const norm = Math.sqrt(sumOfSquares);
+  const norm = euclideanNorm(v);
   return norm > 0 ? v.map((x) => x / norm) : [...v];
 }
 
+/** ‖v‖₂, scaled by max |vᵢ| first (as LAPACK's dnrm2), so tiny or huge entries neither underflow nor overflow. */
 export function euclideanNorm(v: readonly number[]): number {
+  let scale = 0;
+  for (const x of v) scale = Math.max(scale, Math.abs(x));
+  if (scale === 0 || !Number.isFinite(scale)) return scale;
+
   let sumOfSquares = 0;
-  for (const x of v) sumOfSquares += x * x;
-  return Math.sqrt(sumOfSquares);
+  for (const x of v) sumOfSquares += (x / scale) * (x / scale);
+  return scale * Math.sqrt(sumOfSquares);
 }
 
 /**
