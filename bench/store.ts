@@ -133,7 +133,7 @@ async function wordsOf(file: string): Promise<string[]> {
   return words;
 }
 
-/** Whether the top hit of each question is its expected word (case-insensitively), `concurrency` requests at a time. */
+/** Asks every question, `concurrency` requests at a time; true where the top hit is the expected word (ignoring case). */
 async function answerAll(app: FastifyInstance, collection: string, questions: AnalogyQuestion[], exact: boolean, concurrency: number): Promise<boolean[]> {
   const correct = new Array<boolean>(questions.length).fill(false);
   let next = 0;

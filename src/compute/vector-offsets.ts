@@ -22,7 +22,7 @@ export function euclideanNorm(v: readonly number[]): number {
 }
 
 /**
- * The analogy target of "a is to b as c is to ?": b̂ − â + ĉ with x̂ = x/‖x‖.
+ * Computes the analogy target of "a is to b as c is to ?": b̂ − â + ĉ with x̂ = x/‖x‖.
  *
  * @example analogyTarget([1, 0], [0, 1], [2, 0]) // [0, 1]
  */
@@ -31,7 +31,7 @@ export function analogyTarget(a: readonly number[], b: readonly number[], c: rea
   return nb.map((x, i) => x - na[i]! + nc[i]!);
 }
 
-/** The mean of ôbject − ŝubject over the pairs: the relation vector that carries a subject to its object. */
+/** Averages ôbject − ŝubject over the pairs: the relation vector that carries a subject to its object. */
 export function meanOffset(pairs: ReadonlyArray<{ subject: readonly number[]; object: readonly number[] }>): number[] {
   const first = pairs[0];
   if (!first) throw new RangeError('meanOffset needs at least one pair.');

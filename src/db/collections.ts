@@ -3,8 +3,8 @@
  *
  * Design: every collection gets its own table `documents_<id>` with a typed `vector(<dimensions>)` column and its
  * own HNSW index in the collection's operator class. A search on one collection therefore never reads another's
- * index entries (which a shared table with one partial index per collection would also give, but only when the
- * planner can prove the partial index's predicate), the column type enforces the dimension a second time, and
+ * index entries. A shared table with one partial index per collection would give that too, but only when the
+ * planner can prove the partial index's predicate. The typed column also checks the dimension a second time, and
  * deleting a collection is a DROP TABLE. Table names come from the integer id, never from the user's name.
  */
 

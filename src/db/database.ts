@@ -2,9 +2,9 @@
  * The one database interface the store uses, with two implementations: a `pg` Pool on a PostgreSQL server
  * (pg-database.ts) and an embedded PGlite (pglite-database.ts). The same SQL and migrations run on both.
  *
- * Conventions: parameters are `$1…$n`; vectors travel as pgvector text ('[1,2,3]', see `toVectorLiteral`) and are
- * read back with `embedding::text`, because PGlite returns the vector type as text while `pg` would need a
- * per-connection type parser.
+ * Parameters are `$1…$n`. Vectors are sent as pgvector text ('[1,2,3]', see `toVectorLiteral`) and read back with
+ * `embedding::text`, because PGlite returns the vector type as text while `pg` would need a per-connection type
+ * parser.
  */
 
 export interface QueryResult<Row> {

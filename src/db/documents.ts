@@ -87,7 +87,7 @@ interface DocumentRow {
   updated_at: Date | string;
 }
 
-/** The documents with the given ids that exist, in no particular order. */
+/** Reads the documents with the given ids; missing ids are left out, and the order is unspecified. */
 export async function getDocuments(db: Queryable, collectionId: number, ids: readonly string[]): Promise<StoredDocument[]> {
   if (ids.length === 0) return [];
   const placeholders = ids.map((_, i) => `$${i + 1}`).join(', ');
@@ -134,10 +134,10 @@ export interface NearestResult {
 }
 
 /**
- * The k nearest documents that pass the filter, nearest first (ties by id), in one transaction whose settings
- * pin the method: `hnsw` turns sequential scans off so the planner takes the HNSW index, with iterative scans
- * (pgvector ≥ 0.8) continuing past the first ef_search candidates until k rows pass the filter or
- * maxScanTuples is reached; `exact` turns index scans off, which gives a sequential scan and an exact sort.
+ * Finds the k nearest documents that pass the filter, nearest first (ties by id), in one transaction whose
+ * settings pin the method. `hnsw` turns sequential scans off so the planner takes the HNSW index, and iterative
+ * scans (pgvector ≥ 0.8) continue past the first ef_search candidates until k rows pass the filter or
+ * maxScanTuples index entries were read. `exact` turns index scans off, which gives a sequential scan and a sort.
  */
 export async function findNearest(db: Database, query: NearestQuery): Promise<NearestResult> {
   const table = documentsTable(query.collectionId);

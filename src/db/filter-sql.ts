@@ -2,9 +2,9 @@
  * Metadata filters as SQL conditions on the `metadata` jsonb column. The service validates a request's filter
  * into `FilterCondition`s; this module only renders them, with every key and value as a bind parameter.
  *
- * Semantics: `eq`/`in` match the JSON value exactly (1 and 1.0 are equal, "1" and 1 are not); `ne`/`nin` also keep
- * documents that lack the key; number ranges skip values that are not JSON numbers; date ranges skip values that
- * are not ISO 8601 dates or timestamps, and a date without a time zone is read in the session's time zone.
+ * `eq` and `in` match the JSON value exactly: 1 and 1.0 are equal, "1" and 1 are not. `ne` and `nin` also keep
+ * documents that lack the key. Number ranges skip values that are not JSON numbers. Date ranges skip values that
+ * are not ISO 8601 dates or timestamps, and read a date without a time zone in the session's time zone.
  */
 
 export type FilterScalar = string | number | boolean | null;

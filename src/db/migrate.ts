@@ -1,7 +1,7 @@
 /**
- * A small migration runner: applies the ordered SQL files of migrations/ (`NNN_name.sql`, in file-name order) that
- * the database has not recorded in `schema_migrations`, all in one transaction under an advisory lock, so that
- * several instances starting together apply each file once and a failing file leaves nothing half-applied.
+ * A small migration runner. It applies the SQL files of migrations/ (`NNN_name.sql`, in file-name order) that the
+ * database has not recorded in `schema_migrations`. All of them run in one transaction under an advisory lock, so
+ * several instances starting together apply each file once, and a failing file leaves nothing half-applied.
  */
 
 import { existsSync } from 'node:fs';
@@ -17,8 +17,8 @@ const MIGRATION_LOCK_KEY = 7_274_115_820_001;
 const MIGRATION_FILE = /^(\d+)_[A-Za-z0-9_-]+\.sql$/;
 
 /**
- * The migrations/ folder of this package: the nearest ancestor of this module that has one, so it is found both
- * from src/db (tests) and from dist/src/db (the compiled service).
+ * Finds the migrations/ folder of this package in the nearest ancestor of this module that has one, so that it is
+ * found both from src/db (tests) and from dist/src/db (the compiled service).
  */
 export function defaultMigrationsDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

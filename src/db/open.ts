@@ -20,7 +20,7 @@ export interface DatabaseSettings {
 /** The oldest pgvector with iterative index scans (`hnsw.iterative_scan`), which filtered search relies on. */
 const MIN_PGVECTOR = [0, 8, 0] as const;
 
-/** A database that cannot be used, with a message that says what to do; the service stops on it at start. */
+/** Error for a database that cannot be used; its message states what to do, and the service stops on it at start. */
 export class DatabaseSetupError extends Error {
   constructor(message: string, options?: { cause: unknown }) {
     super(message, options);

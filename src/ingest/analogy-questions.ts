@@ -12,7 +12,7 @@ export interface AnalogyQuestion {
   a: string;
   b: string;
   c: string;
-  /** The expected answer, lower case. */
+  /** The expected fourth word d, lower case. */
   expected: string;
 }
 

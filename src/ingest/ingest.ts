@@ -15,7 +15,7 @@ export interface IngestDocument {
   embedding?: number[];
   metadata: Record<string, unknown>;
   text?: string | null;
-  /** Where the document comes from, for error messages: "line 12" or "record 12". */
+  /** Input position for error messages: "line 12" or "record 12". */
   source: string;
 }
 

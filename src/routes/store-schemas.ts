@@ -9,7 +9,7 @@ import { Type } from 'typebox';
 import { MAX_K } from '../services/embedding-store.js';
 import { ErrorReply, StringEnum } from './schemas.js';
 
-/** Most documents in one upsert request (the body limit, BODY_LIMIT_BYTES, applies as well). */
+/** Maximum documents in one upsert request (the body limit, BODY_LIMIT_BYTES, applies as well). */
 export const MAX_BATCH_DOCUMENTS = 10_000;
 
 export const CollectionName = Type.String({

@@ -1,6 +1,7 @@
 /**
  * The embedding store's use cases: collections, documents, nearest-neighbour search, analogies and relation
- * vectors. Requests are validated here (vectors, filters, duplicate ids) before any SQL runs; src/db holds the SQL.
+ * vectors. Requests are validated here (vectors, filters, duplicate ids) before any SQL runs, and src/db contains
+ * the SQL.
  */
 
 import { analogyTarget, euclideanNorm, meanOffset, normalize } from '../compute/vector-offsets.js';
@@ -72,8 +73,8 @@ export class EmbeddingStore {
   readonly #settings: StoreSettings;
   #database: Promise<Database> | undefined;
   /**
-   * Collection records by name. A record cached here can outlive its collection when another instance deletes it;
-   * its table (named by an id that is never reused) is then gone, and `#withCollection` reloads the record.
+   * Collection records by name. A cached record can outlive its collection when another instance deletes it. Its
+   * table, named by an id that is never reused, is then gone, so `#withCollection` reloads the record.
    */
   readonly #collections = new Map<string, CollectionRecord>();
 
@@ -83,7 +84,7 @@ export class EmbeddingStore {
     this.#settings = settings;
   }
 
-  /** The opened, migrated database; a failed open is retried on the next call. */
+  /** Opens and migrates the database on first call; a failed open is retried on the next call. */
   database(): Promise<Database> {
     if (!this.#database) {
       this.#database = this.#open();
@@ -157,7 +158,7 @@ export class EmbeddingStore {
         return { id: document.id, metadata: document.metadata ?? {}, embedding, text: document.text ?? null };
       });
       // One lock order for every batch, so concurrent upserts of the same ids wait for each other instead of deadlocking.
-      inputs.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+      inputs.sort(compareIds);
 
       const inserted = await db.transaction((tx) => upsertDocuments(tx, record.id, inputs));
       return { collection: name, upserted: inputs.length, inserted, updated: inputs.length - inserted };
@@ -354,6 +355,13 @@ export class EmbeddingStore {
       return document as StoredDocument & { embedding: number[] };
     });
   }
+}
+
+/** Code-unit order of ids, the same in every request (localeCompare could differ between instances). */
+function compareIds(x: DocumentInput, y: DocumentInput): number {
+  if (x.id < y.id) return -1;
+  if (x.id > y.id) return 1;
+  return 0;
 }
 
 function view(record: CollectionRecord): CollectionView {

@@ -65,7 +65,7 @@ export async function makeStoreApp(database: Database, overrides: Partial<Config
   return app;
 }
 
-/** A collection name no other test run uses. */
+/** Makes a collection name that no other test run uses. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(5).toString('hex')}`;
 }
