@@ -88,6 +88,7 @@ export async function insertCollection(tx: Queryable, collection: NewCollection)
   const table = documentsTable(record.id);
 
   // DDL takes no parameters: every interpolated value below is an integer or a fixed identifier checked above.
+  // NOTE: migrations/ does not see these tables, so a later change to the documents schema must loop over them.
   await tx.exec(
     `CREATE TABLE ${table} (
        external_id text PRIMARY KEY,

@@ -172,6 +172,7 @@ async function runNearest(tx: Queryable, query: NearestQuery, table: string, ope
   );
   const result = rows.map((row) => ({ id: row.id, metadata: row.metadata, distance: Number(row.distance) }));
 
+  // NOTE: telling a cut-off scan from a lack of matches costs a filtered count, a sequential scan on large tables.
   let scanLimitReached = false;
   if (query.method === 'hnsw' && result.length < query.k) {
     const { rows: counted } = await tx.query<{ count: number }>(

@@ -115,7 +115,10 @@ export interface CsvColumns {
   metadata?: string[];
 }
 
-/** CSV records as documents, by column name from the header record. Empty metadata cells are left out. */
+/**
+ * Reads CSV records as documents, by column name from the header record. Empty metadata cells are left out.
+ * NOTE: metadata values stay strings, so number range filters do not match them (ISO date ranges do).
+ */
 export async function* csvDocuments(input: InputFile, columns: CsvColumns): AsyncGenerator<IngestDocument, void, void> {
   let header: string[] | undefined;
   let index: { id: number; text: number; embedding: number; metadata: Array<[string, number]> } | undefined;
