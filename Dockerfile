@@ -12,11 +12,16 @@ COPY scripts ./scripts
 COPY native ./native
 RUN npm ci --no-audit --no-fund
 
+# Sources, migrations (read at start) and the dashboard's static files.
 COPY . .
 RUN npm run build
+
+# The embedded PGlite (used when DATABASE_URL is unset) writes to ./data/pglite.
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
 
 ENV HOST=0.0.0.0 \
     PORT=8080 \
     LINALG_ENGINE=native
 EXPOSE 8080
-CMD ["npm", "start"]
+CMD ["node", "dist/src/server.js"]

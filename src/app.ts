@@ -12,6 +12,8 @@ import path from 'node:path';
 
 import { selectEngine } from './compute/engines.js';
 import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { openDatabase } from './db/open.js';
 import { DomainError } from './errors.js';
 import { registerGraphql } from './graphql/index.js';
 import { projectRoot } from './io/project-root.js';
@@ -22,6 +24,7 @@ import { alignmentRoutes } from './routes/alignment.js';
 import { clusteringRoutes } from './routes/clustering.js';
 import { attentionRoutes } from './routes/attention.js';
 import { loraRoutes } from './routes/lora.js';
+import { collectionRoutes } from './routes/collections.js';
 import { decompositionRoutes } from './routes/decompositions.js';
 import { embeddingAnalyticsRoutes } from './routes/embedding-analytics.js';
 import { healthRoutes } from './routes/health.js';
@@ -33,6 +36,7 @@ import { subspaceRoutes } from './routes/subspaces.js';
 import { lowRankRoutes } from './routes/low-rank.js';
 import { positionalRoutes } from './routes/positional.js';
 import { ComputePool } from './services/compute-pool.js';
+import { EmbeddingStore } from './services/embedding-store.js';
 import type { LinalgDeps } from './services/linalg.js';
 
 declare module 'fastify' {
@@ -44,6 +48,7 @@ declare module 'fastify' {
     metrics: Metrics;
     /** TensorFlow.js backend of the workers (tensorflow, wasm or cpu), as one worker reported it at start. */
     tfjsBackend: string;
+    store: EmbeddingStore;
   }
 }
 
@@ -69,6 +74,11 @@ export interface BuildOptions {
   /** pino options, `false` for no logs, or a ready logger instance (tests capture output this way). */
   logger?: FastifyServerOptions['logger'];
   loggerInstance?: FastifyServerOptions['loggerInstance'];
+  /**
+   * The embedding store's database, opened and migrated by the caller, who also closes it. Without it the app
+   * opens the configured one (DATABASE_URL, else PGlite in PGLITE_DATA_DIR) on first use and closes it on close.
+   */
+  database?: Database;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -115,6 +125,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   app.decorate('tfjsBackend', tfjs.backend);
   app.log.info({ tfjsBackend: tfjs.backend, requested: config.tfjsBackend, skipped: tfjs.skipped }, 'TensorFlow.js backend ready');
+  const database = options.database;
+  const store = new EmbeddingStore(database ? async () => database : () => openDatabase(config), config);
+  app.decorate('store', store);
+  if (!database) app.addHook('onClose', async () => store.close());
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -124,7 +138,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const rejection = toDomainError(error, config);
-    if (rejection.status >= 500 && rejection.code === 'INTERNAL_ERROR') {
+    if (rejection.status >= 500 && (rejection.code === 'INTERNAL_ERROR' || rejection.code === 'DATABASE_UNAVAILABLE')) {
       request.log.error({ err: error }, 'request failed with an unexpected error');
     } else {
       request.log.info({ code: rejection.code, statusCode: rejection.status }, 'request rejected');
@@ -194,6 +208,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await registerGraphql(app, { maxDepth: config.graphqlMaxDepth, maxCost: config.graphqlMaxCost, maxAliases: config.graphqlMaxAliases });
   await app.register(attentionRoutes);
   await app.register(loraRoutes);
+  await app.register(collectionRoutes);
 
   return app;
 }
@@ -219,6 +234,7 @@ function toDomainError(error: FastifyError, config: Config): DomainError {
       return new DomainError('INVALID_JSON', { reason: error.message });
   }
   if (error instanceof SyntaxError) return new DomainError('INVALID_JSON', { reason: error.message });
+  if (isDatabaseUnavailable(error)) return new DomainError('DATABASE_UNAVAILABLE');
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return new DomainError('INVALID_REQUEST', { path: '/', reason: error.message });
   }
@@ -233,4 +249,11 @@ function missingPropertyPath(issue: { keyword: string; instancePath: string; par
 
 function allowedValues(params: Record<string, unknown>): Record<string, unknown> {
   return 'allowedValues' in params ? { allowed: params.allowedValues } : {};
+}
+
+/** A database that cannot be reached or opened: connection refused or reset, SQLSTATE class 08, or a shutdown (57P0x). */
+function isDatabaseUnavailable(error: FastifyError): boolean {
+  if (error.name === 'DatabaseSetupError') return true;
+  const code = String(error.code ?? '');
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'].includes(code) || /^08...$/.test(code) || /^57P0.$/.test(code);
 }

@@ -33,6 +33,20 @@ export interface Config {
   shutdownGraceMs: number;
   /** TensorFlow.js backend of the attention and LoRA kernels: auto tries tensorflow, then wasm, then cpu. */
   tfjsBackend: TfjsBackendChoice;
+  /** postgres:// URL of the embedding store's PostgreSQL server; absent: the embedded PGlite. */
+  databaseUrl: string | undefined;
+  /** Data directory of the embedded PGlite (only without DATABASE_URL); `memory://` keeps it in memory. */
+  pgliteDataDir: string;
+  /** Connections in the PostgreSQL pool. */
+  databasePoolSize: number;
+  /** Default HNSW graph degree m of new collections (pgvector's default 16). */
+  hnswM: number;
+  /** Default HNSW ef_construction of new collections (pgvector's default 64). */
+  hnswEfConstruction: number;
+  /** Default hnsw.ef_search of a search; raised to k when k is larger. */
+  hnswEfSearch: number;
+  /** hnsw.max_scan_tuples: index tuples a filtered iterative scan may visit (pgvector's default 20,000). */
+  hnswMaxScanTuples: number;
 }
 
 export class ConfigError extends Error {
@@ -87,8 +101,25 @@ export function loadConfig(env: Env = process.env): Config {
     maxEventLoopDelayMs: integer('MAX_EVENT_LOOP_DELAY_MS', 1000, 10, 60_000, 'milliseconds'),
     shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 30_000, 0, 600_000, 'milliseconds'),
     tfjsBackend: choice<TfjsBackendChoice>('TFJS_BACKEND', 'auto', ['auto', 'tensorflow', 'wasm', 'cpu']),
+    databaseUrl: databaseUrl(env.DATABASE_URL, problems),
+    pgliteDataDir: env.PGLITE_DATA_DIR || './data/pglite',
+    databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 1000, 'connections'),
+    hnswM: integer('HNSW_M', 16, 2, 100, 'graph neighbours per layer'),
+    hnswEfConstruction: integer('HNSW_EF_CONSTRUCTION', 64, 4, 1000, 'candidates while building'),
+    hnswEfSearch: integer('HNSW_EF_SEARCH', 40, 1, 1000, 'candidates per search'),
+    hnswMaxScanTuples: integer('HNSW_MAX_SCAN_TUPLES', 20_000, 1, 2 ** 31 - 1, 'index tuples per filtered search'),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function databaseUrl(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^postgres(ql)?:\/\/[^\s]+$/.test(raw)) {
+    // The URL may carry a password, so the message names the variable but not its value.
+    problems.push('DATABASE_URL is invalid: expected a URL of the form postgres://user:password@host:5432/database.');
+    return undefined;
+  }
+  return raw;
 }

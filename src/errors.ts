@@ -61,6 +61,15 @@ export const errorCatalogue = {
   RATE_LIMITED: { status: 429, message: (p) => `Rate limit of ${p.limit} requests per ${p.window} exceeded; retry after ${p.retryAfterSeconds} s.` },
   SERVICE_OVERLOADED: { status: 503, message: (p) => `The service is overloaded (${p.reason}); retry after ${p.retryAfterSeconds} s.` },
   SHUTTING_DOWN: { status: 503, message: () => 'The service is shutting down; retry against another instance or in a few seconds.' },
+  DIMENSION_MISMATCH: { status: 422, message: (p) => `The vector at ${p.path} has ${p.got} dimensions, but collection ${show(p.collection)} stores ${p.expected}.` },
+  VALUE_OUT_OF_RANGE: { status: 422, message: (p) => `The value at ${p.path} is ${p.value}: ${p.reason}.` },
+  INVALID_FILTER: { status: 400, message: (p) => `The filter at ${p.path} is invalid: ${p.reason}.` },
+  DUPLICATE_DOCUMENT_ID: { status: 400, message: (p) => `Document id ${show(p.id)} appears more than once in the batch (at ${p.path} and ${p.firstPath}); send each id once.` },
+  COLLECTION_NOT_FOUND: { status: 404, message: (p) => `No collection is named ${show(p.collection)}.` },
+  COLLECTION_EXISTS: { status: 409, message: (p) => `A collection named ${show(p.collection)} already exists; delete it first or choose another name.` },
+  DOCUMENT_NOT_FOUND: { status: 404, message: (p) => `Collection ${show(p.collection)} has no document with id ${show(p.id)}.` },
+  DOCUMENT_WITHOUT_EMBEDDING: { status: 422, message: (p) => `Document ${show(p.id)} in collection ${show(p.collection)} has no embedding, so it cannot be used as a query.` },
+  DATABASE_UNAVAILABLE: { status: 503, message: () => 'The database is unavailable; retry shortly. The request id in the log has the details.' },
   NOT_FOUND: { status: 404, message: (p) => `No route matches ${p.method} ${p.url}.` },
   INTERNAL_ERROR: { status: 500, message: () => 'An internal error occurred; the request id in the log has the details.' },
 } satisfies Record<string, CatalogueEntry>;
@@ -99,6 +108,7 @@ function httpReason(status: number): string {
   const reasons: Record<number, string> = {
     400: 'Bad Request',
     404: 'Not Found',
+    409: 'Conflict',
     413: 'Payload Too Large',
     415: 'Unsupported Media Type',
     429: 'Too Many Requests',

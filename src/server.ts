@@ -7,6 +7,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { EngineUnavailableError, engineDetails } from './compute/engines.js';
+import { DatabaseSetupError } from './db/open.js';
 
 async function main(): Promise<void> {
   let config;
@@ -34,6 +35,20 @@ async function main(): Promise<void> {
 
   // On SIGINT/SIGTERM: stop accepting work (new requests get 503 SHUTTING_DOWN), let in-flight requests finish,
   // drain the worker pool and the database pool, then exit. Past the delay the process exits anyway.
+  // The embedding store's database is opened and migrated before listening, so a misconfigured one stops the start.
+  try {
+    const database = await app.store.database();
+    app.log.info({ database: database.kind, ...(database.kind === 'pglite' ? { dataDir: config.pgliteDataDir } : {}) }, 'embedding store database ready');
+  } catch (error) {
+    if (error instanceof DatabaseSetupError) {
+      app.log.fatal({ err: error }, 'embedding store database unusable');
+      process.stderr.write(`${error.message}\n`);
+      await app.close();
+      process.exit(1);
+    }
+    throw error;
+  }
+
   closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an uncaught error');
     else app.log.info({ signal }, 'shutting down');

@@ -1,0 +1,117 @@
+/**
+ * The ingest command: loads a word2vec text file or a CSV file (either may be gzipped) into a collection of the
+ * configured database (DATABASE_URL, else the embedded PGlite in PGLITE_DATA_DIR), with a progress bar on stderr.
+ *
+ *   npm run ingest -- word2vec FILE --collection NAME [--metric cosine] [--model ID]
+ *   npm run ingest -- csv FILE --collection NAME --id-column COL [--text-column COL] [--embedding-column COL]
+ *                     [--metadata-columns A,B] [--dimensions N]
+ */
+
+import { parseArgs } from 'node:util';
+
+import { ConfigError, loadConfig } from '../config.js';
+import type { Metric } from '../db/collections.js';
+import { openDatabase } from '../db/open.js';
+import { EmbeddingStore } from '../services/embedding-store.js';
+import { csvDocuments, ingestDocuments, type IngestDocument, word2vecDocuments } from '../ingest/ingest.js';
+import { openInputFile } from '../ingest/input-file.js';
+import { ProgressBar } from '../ingest/progress-bar.js';
+
+const USAGE = `Usage:
+  npm run ingest -- word2vec FILE --collection NAME [--metric cosine|l2|inner_product] [--model ID] [--batch-size N]
+  npm run ingest -- csv FILE --collection NAME --id-column COL [--text-column COL] [--embedding-column COL]
+                    [--metadata-columns A,B,...] [--dimensions N] [--metric ...] [--model ID] [--batch-size N]
+
+FILE may be gzipped. word2vec: the text format ("<count> <dimensions>" header, then "<word> <values...>");
+each word becomes a document with id = the word and metadata { line }; a repeated word keeps its first line.
+csv: RFC 4180 with a header record; the embedding cell is a JSON array or numbers separated by spaces or commas;
+without --embedding-column the documents are stored without embeddings and --dimensions sets the new collection's
+vector length. Metadata columns (default: all others) are stored as strings. The collection is created if missing.
+The database is DATABASE_URL, or the embedded PGlite in PGLITE_DATA_DIR (default ./data/pglite).`;
+
+const METRICS: readonly Metric[] = ['cosine', 'l2', 'inner_product'];
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function positiveInteger(raw: string | undefined, option: string): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) fail(`--${option} is ${JSON.stringify(raw)}: expected a positive integer.`);
+  return Number(raw);
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      collection: { type: 'string' },
+      metric: { type: 'string' },
+      model: { type: 'string' },
+      dimensions: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'id-column': { type: 'string' },
+      'text-column': { type: 'string' },
+      'embedding-column': { type: 'string' },
+      'metadata-columns': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+
+  const [format, file] = positionals;
+  if (format !== 'word2vec' && format !== 'csv') fail(`The first argument is the format, word2vec or csv; got ${JSON.stringify(format ?? '')}.`);
+  if (!file) fail('The input FILE is missing.');
+  if (!values.collection) fail('--collection NAME is missing.');
+  if (values.metric !== undefined && !METRICS.includes(values.metric as Metric)) fail(`--metric is ${JSON.stringify(values.metric)}: expected one of ${METRICS.join(', ')}.`);
+  if (format === 'csv' && !values['id-column']) fail('--id-column is missing: name the CSV column that holds the document ids.');
+  const batchSize = positiveInteger(values['batch-size'], 'batch-size') ?? 1000;
+
+  const config = loadConfig();
+  const store = new EmbeddingStore(() => openDatabase(config), config);
+  try {
+    const input = await openInputFile(file);
+    const documents: AsyncIterable<IngestDocument> =
+      format === 'word2vec'
+        ? word2vecDocuments(input)
+        : csvDocuments(input, {
+            id: values['id-column']!,
+            text: values['text-column'],
+            embedding: values['embedding-column'],
+            metadata: values['metadata-columns']?.split(',').map((name) => name.trim()).filter((name) => name !== ''),
+          });
+
+    const bar = new ProgressBar(`${format} → ${values.collection}`);
+    const result = await ingestDocuments(
+      store,
+      documents,
+      {
+        collection: values.collection,
+        dimensions: positiveInteger(values.dimensions, 'dimensions'),
+        metric: values.metric as Metric | undefined,
+        model: values.model,
+        batchSize,
+      },
+      (rows) => bar.update(input.bytesRead() / Math.max(input.size, 1), rows),
+    );
+    bar.finish(result.rows);
+
+    const database = (await store.database()).kind;
+    process.stdout.write(
+      `${result.createdCollection ? 'Created' : 'Updated'} collection ${values.collection} (${database}): ${result.rows} documents, ` +
+        `${result.inserted} new, ${result.updated} replaced, ${result.duplicates} repeated ids skipped.\n`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else process.stderr.write(`Ingest failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import { type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+
+import { AnalogyBody, CollectionParams, CreateCollectionBody, DocumentParams, RelationsBody, SearchBody, StoreReplies, UpsertBody } from './store-schemas.js';
+
+export async function collectionRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['collections'];
+
+  app.post('/v1/collections', {
+    schema: {
+      tags,
+      summary: 'Create a collection with its own table and HNSW index.',
+      description: 'Reply: { name, dimensions, metric, model, hnsw: { m, efConstruction }, createdAt, documentCount }. 409 COLLECTION_EXISTS when the name is taken.',
+      body: CreateCollectionBody,
+      response: StoreReplies,
+    },
+    handler: async (request, reply) => reply.code(201).send(await fastify.store.createCollection(request.body)),
+  });
+
+  app.get('/v1/collections', {
+    schema: { tags, summary: 'List the collections by name.', description: 'Reply: { collections: [ … ] }, without document counts.', response: StoreReplies },
+    handler: async () => ({ collections: await fastify.store.listCollections() }),
+  });
+
+  app.get('/v1/collections/:name', {
+    schema: { tags, summary: 'Get a collection with its document count.', params: CollectionParams, response: StoreReplies },
+    handler: async (request) => fastify.store.getCollection(request.params.name),
+  });
+
+  app.delete('/v1/collections/:name', {
+    schema: { tags, summary: 'Delete a collection and all its documents.', params: CollectionParams, response: StoreReplies },
+    handler: async (request) => fastify.store.deleteCollection(request.params.name),
+  });
+
+  app.post('/v1/collections/:name/documents', {
+    schema: {
+      tags,
+      summary: 'Insert or replace documents by id, all or none.',
+      description:
+        'Body: { documents: [{ id, embedding, metadata, text }] }, up to 10,000 per request. A document without embedding is stored but never a ' +
+        'search hit. Reply: { collection, upserted, inserted, updated }. Any invalid document rejects the whole batch before SQL runs.',
+      params: CollectionParams,
+      body: UpsertBody,
+      response: StoreReplies,
+    },
+    handler: async (request) => fastify.store.upsertDocuments(request.params.name, request.body.documents),
+  });
+
+  app.get('/v1/collections/:name/documents/:id', {
+    schema: { tags, summary: 'Get a document with its embedding.', description: 'Reply: { id, metadata, embedding, text, updatedAt }.', params: DocumentParams, response: StoreReplies },
+    handler: async (request) => fastify.store.getDocument(request.params.name, request.params.id),
+  });
+
+  app.delete('/v1/collections/:name/documents/:id', {
+    schema: { tags, summary: 'Delete a document.', params: DocumentParams, response: StoreReplies },
+    handler: async (request) => fastify.store.deleteDocument(request.params.name, request.params.id),
+  });
+
+  app.post('/v1/collections/:name/search', {
+    schema: {
+      tags,
+      summary: 'k nearest documents to a vector or to a stored document.',
+      description:
+        'Body: { vector | id, k, filter, excludeSame, exact, minSimilarity }. A search by id leaves the query document out. With the HNSW index, ' +
+        'filtered searches continue (pgvector iterative scans) until k documents match or HNSW_MAX_SCAN_TUPLES index entries were read. ' +
+        'Reply: { collection, method: "hnsw" | "exact", k, scanLimitReached, hits: [{ id, similarity, distance, metadata }] }, nearest first.',
+      params: CollectionParams,
+      body: SearchBody,
+      response: StoreReplies,
+    },
+    handler: async (request) => fastify.store.search(request.params.name, request.body),
+  });
+
+  app.post('/v1/collections/:name/analogies', {
+    schema: {
+      tags,
+      summary: 'Analogy "a is to b as c is to ?": nearest documents (cosine) to b̂ − â + ĉ, leaving out a, b and c.',
+      description: 'Reply: as search, plus query: { a, b, c }. A collection of another metric is scanned exactly.',
+      params: CollectionParams,
+      body: AnalogyBody,
+      response: StoreReplies,
+    },
+    handler: async (request) => fastify.store.analogies(request.params.name, request.body),
+  });
+
+  app.post('/v1/collections/:name/relations', {
+    schema: {
+      tags,
+      summary: 'Relation vector of (subject, object) pairs, and the candidate objects of a subject.',
+      description:
+        'offset = mean of ôbject − ŝubject over the pairs. Reply: { collection, pairs, offset, offsetNorm, candidates? }; with `subject`, ' +
+        'candidates ranks documents by cosine to ŝubject + offset, leaving out the subject.',
+      params: CollectionParams,
+      body: RelationsBody,
+      response: StoreReplies,
+    },
+    handler: async (request) => fastify.store.relations(request.params.name, request.body),
+  });
+}

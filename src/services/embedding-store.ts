@@ -1,0 +1,388 @@
+/**
+ * The embedding store's use cases: collections, documents, nearest-neighbour search, analogies and relation
+ * vectors. Requests are validated here (vectors, filters, duplicate ids) before any SQL runs, and src/db contains
+ * the SQL.
+ */
+
+import { analogyTarget, euclideanNorm, meanOffset, normalize } from '../compute/vector-offsets.js';
+import {
+  type CollectionRecord,
+  countDocuments,
+  deleteCollection,
+  findCollection,
+  insertCollection,
+  listCollections,
+  type Metric,
+} from '../db/collections.js';
+import { type Database, sqlState } from '../db/database.js';
+import { deleteDocument, type DocumentInput, findNearest, getDocuments, type NearestRow, type StoredDocument, upsertDocuments } from '../db/documents.js';
+import type { FilterCondition } from '../db/filter-sql.js';
+import { DomainError } from '../errors.js';
+import { readFilter } from './metadata-filter.js';
+import { readVector } from './vector-input.js';
+
+export interface StoreSettings {
+  hnswM: number;
+  hnswEfConstruction: number;
+  hnswEfSearch: number;
+  hnswMaxScanTuples: number;
+}
+
+/** Largest k of a search: pgvector caps hnsw.ef_search, which must be ≥ k, at 1,000. */
+export const MAX_K = 1000;
+
+export interface CollectionView {
+  name: string;
+  dimensions: number;
+  metric: Metric;
+  model: string | null;
+  hnsw: { m: number; efConstruction: number };
+  createdAt: string;
+  documentCount?: number;
+}
+
+export interface Hit {
+  id: string;
+  /** cosine: cos θ = 1 − distance; inner_product: a·b = −distance; l2: 1 / (1 + distance). Never NaN. */
+  similarity: number;
+  distance: number;
+  metadata: Record<string, unknown>;
+}
+
+export interface SearchReply {
+  collection: string;
+  method: 'hnsw' | 'exact';
+  k: number;
+  /** True when the HNSW scan stopped at HNSW_MAX_SCAN_TUPLES with fewer than k hits although more documents matched. */
+  scanLimitReached: boolean;
+  hits: Hit[];
+}
+
+interface RankOptions {
+  k: number;
+  filter: FilterCondition[];
+  excludeIds: string[];
+  exact: boolean;
+  minSimilarity: number | undefined;
+  /** Ranking metric; the index serves only the collection's own metric, so any other forces an exact scan. */
+  metric: Metric;
+}
+
+export class EmbeddingStore {
+  readonly #open: () => Promise<Database>;
+  readonly #settings: StoreSettings;
+  #database: Promise<Database> | undefined;
+  /**
+   * Collection records by name. A cached record can outlive its collection when another instance deletes it. Its
+   * table, named by an id that is never reused, is then gone, so `#withCollection` reloads the record.
+   */
+  readonly #collections = new Map<string, CollectionRecord>();
+
+  /** `open` runs on first use (or on `database()`), so an app that never touches the store never opens it. */
+  constructor(open: () => Promise<Database>, settings: StoreSettings) {
+    this.#open = open;
+    this.#settings = settings;
+  }
+
+  /** Opens and migrates the database on first call; a failed open is retried on the next call. */
+  database(): Promise<Database> {
+    if (!this.#database) {
+      this.#database = this.#open();
+      this.#database.catch(() => {
+        this.#database = undefined;
+      });
+    }
+    return this.#database;
+  }
+
+  /** Closes the database if it was opened. */
+  async close(): Promise<void> {
+    const opening = this.#database;
+    this.#database = undefined;
+    if (opening) await (await opening.catch(() => undefined))?.close();
+  }
+
+  async createCollection(request: { name: string; dimensions: number; metric?: Metric; model?: string; hnsw?: { m?: number; efConstruction?: number } }): Promise<CollectionView> {
+    const db = await this.database();
+    try {
+      const record = await db.transaction((tx) =>
+        insertCollection(tx, {
+          name: request.name,
+          dimensions: request.dimensions,
+          metric: request.metric ?? 'cosine',
+          model: request.model ?? null,
+          hnswM: request.hnsw?.m ?? this.#settings.hnswM,
+          hnswEfConstruction: request.hnsw?.efConstruction ?? this.#settings.hnswEfConstruction,
+        }),
+      );
+      this.#collections.set(record.name, record);
+      return { ...view(record), documentCount: 0 };
+    } catch (error) {
+      if (sqlState(error) === '23505') throw new DomainError('COLLECTION_EXISTS', { collection: request.name });
+      throw error;
+    }
+  }
+
+  async listCollections(): Promise<CollectionView[]> {
+    return (await listCollections(await this.database())).map(view);
+  }
+
+  async getCollection(name: string): Promise<CollectionView> {
+    const db = await this.database();
+    return this.#withCollection(db, name, async (record) => ({ ...view(record), documentCount: await countDocuments(db, record.id) }));
+  }
+
+  async deleteCollection(name: string): Promise<{ deleted: string }> {
+    const db = await this.database();
+    this.#collections.delete(name);
+    const deleted = await db.transaction((tx) => deleteCollection(tx, name));
+    if (!deleted) throw new DomainError('COLLECTION_NOT_FOUND', { collection: name });
+    return { deleted: name };
+  }
+
+  /**
+   * Inserts or replaces the documents by id, all or none: one transaction, every document validated first.
+   */
+  async upsertDocuments(
+    name: string,
+    documents: ReadonlyArray<{ id: string; embedding?: unknown; metadata?: Record<string, unknown>; text?: string | null }>,
+  ): Promise<{ collection: string; upserted: number; inserted: number; updated: number }> {
+    const db = await this.database();
+    return this.#withCollection(db, name, async (record) => {
+      const firstIndex = new Map<string, number>();
+      const inputs: DocumentInput[] = documents.map((document, i) => {
+        const seen = firstIndex.get(document.id);
+        if (seen !== undefined) throw new DomainError('DUPLICATE_DOCUMENT_ID', { id: document.id, path: `/documents/${i}/id`, firstPath: `/documents/${seen}/id` });
+        firstIndex.set(document.id, i);
+        const embedding = document.embedding === undefined || document.embedding === null ? null : readVector(document.embedding, `/documents/${i}/embedding`, record);
+        return { id: document.id, metadata: document.metadata ?? {}, embedding, text: document.text ?? null };
+      });
+      // One lock order for every batch, so concurrent upserts of the same ids wait for each other instead of deadlocking.
+      inputs.sort(compareIds);
+
+      const inserted = await db.transaction((tx) => upsertDocuments(tx, record.id, inputs));
+      return { collection: name, upserted: inputs.length, inserted, updated: inputs.length - inserted };
+    });
+  }
+
+  async getDocument(name: string, id: string): Promise<StoredDocument> {
+    const db = await this.database();
+    const [document] = await this.#withCollection(db, name, (record) => getDocuments(db, record.id, [id]));
+    if (!document) throw new DomainError('DOCUMENT_NOT_FOUND', { collection: name, id });
+    return document;
+  }
+
+  async deleteDocument(name: string, id: string): Promise<{ deleted: string }> {
+    const db = await this.database();
+    const deleted = await this.#withCollection(db, name, (record) => deleteDocument(db, record.id, id));
+    if (!deleted) throw new DomainError('DOCUMENT_NOT_FOUND', { collection: name, id });
+    return { deleted: id };
+  }
+
+  /**
+   * The k nearest documents to `vector`, or to the stored document `id` (which is then left out of the hits).
+   * `excludeSame` lists metadata keys: with a query document, hits sharing its value of such a key are dropped
+   * (same patient, say). `minSimilarity` keeps hits with similarity ≥ the bound (inclusive).
+   */
+  async search(
+    name: string,
+    request: { vector?: unknown; id?: string; k?: number; filter?: unknown; excludeSame?: string[]; exact?: boolean; minSimilarity?: number },
+  ): Promise<SearchReply> {
+    if ((request.vector === undefined) === (request.id === undefined)) {
+      throw new DomainError('INVALID_REQUEST', { path: '/', reason: 'give exactly one of vector and id' });
+    }
+    const db = await this.database();
+    return this.#withCollection(db, name, async (record) => {
+      const filter = readFilter(request.filter);
+
+      let vector: readonly number[];
+      const excludeIds: string[] = [];
+      if (request.id !== undefined) {
+        const document = await this.#documentWithEmbedding(db, record, request.id, '/id');
+        vector = document.embedding;
+        excludeIds.push(document.id);
+        for (const key of request.excludeSame ?? []) {
+          filter.push({ key, op: 'ne', value: (document.metadata[key] ?? null) as never });
+        }
+      } else {
+        if (request.excludeSame && request.excludeSame.length > 0) {
+          throw new DomainError('INVALID_FILTER', { path: '/excludeSame', reason: 'excludeSame compares with the query document, so it needs a search by id; with a vector, use a filter with ne' });
+        }
+        vector = readVector(request.vector, '/vector', record);
+      }
+
+      return this.#rank(db, record, vector, {
+        k: request.k ?? 10,
+        filter,
+        excludeIds,
+        exact: request.exact ?? false,
+        minSimilarity: request.minSimilarity,
+        metric: record.metric,
+      });
+    });
+  }
+
+  /** "a is to b as c is to ?": documents nearest (cosine) to b̂ − â + ĉ, leaving out a, b and c. */
+  async analogies(name: string, request: { a: string; b: string; c: string; k?: number; filter?: unknown; exact?: boolean; minSimilarity?: number }): Promise<SearchReply & { query: { a: string; b: string; c: string } }> {
+    const db = await this.database();
+    return this.#withCollection(db, name, async (record) => {
+      const filter = readFilter(request.filter);
+
+      const [a, b, c] = await this.#documentsWithEmbeddings(db, record, [
+        [request.a, '/a'],
+        [request.b, '/b'],
+        [request.c, '/c'],
+      ]);
+      const target = readVector(analogyTarget(a!.embedding, b!.embedding, c!.embedding), '/', { ...record, metric: 'cosine' });
+
+      const reply = await this.#rank(db, record, target, {
+        k: request.k ?? 10,
+        filter,
+        excludeIds: [request.a, request.b, request.c],
+        exact: request.exact ?? false,
+        minSimilarity: request.minSimilarity,
+        metric: 'cosine',
+      });
+      return { ...reply, query: { a: request.a, b: request.b, c: request.c } };
+    });
+  }
+
+  /**
+   * The relation vector of (subject, object) pairs: the mean of ôbject − ŝubject. Given `subject`, also the
+   * documents nearest (cosine) to ŝubject + offset, the candidates for its object, leaving out the subject.
+   */
+  async relations(
+    name: string,
+    request: { pairs: Array<{ subject: string; object: string }>; subject?: string; k?: number; filter?: unknown; exact?: boolean },
+  ): Promise<{ collection: string; pairs: number; offset: number[]; offsetNorm: number; candidates?: SearchReply & { subject: string } }> {
+    const db = await this.database();
+    return this.#withCollection(db, name, async (record) => {
+      const filter = readFilter(request.filter);
+
+      const wanted: Array<[string, string]> = request.pairs.flatMap((pair, i): Array<[string, string]> => [
+        [pair.subject, `/pairs/${i}/subject`],
+        [pair.object, `/pairs/${i}/object`],
+      ]);
+      if (request.subject !== undefined) wanted.push([request.subject, '/subject']);
+      const documents = await this.#documentsWithEmbeddings(db, record, wanted);
+
+      const offset = meanOffset(request.pairs.map((_, i) => ({ subject: documents[2 * i]!.embedding, object: documents[2 * i + 1]!.embedding })));
+      const reply = { collection: name, pairs: request.pairs.length, offset, offsetNorm: euclideanNorm(offset) };
+      if (request.subject === undefined) return reply;
+
+      const subject = normalize(documents[documents.length - 1]!.embedding);
+      const target = readVector(subject.map((x, i) => x + offset[i]!), '/', { ...record, metric: 'cosine' });
+      const candidates = await this.#rank(db, record, target, {
+        k: request.k ?? 10,
+        filter,
+        excludeIds: [request.subject],
+        exact: request.exact ?? false,
+        minSimilarity: undefined,
+        metric: 'cosine',
+      });
+      return { ...reply, candidates: { ...candidates, subject: request.subject } };
+    });
+  }
+
+  async #rank(db: Database, record: CollectionRecord, vector: readonly number[], options: RankOptions): Promise<SearchReply> {
+    if (!Number.isSafeInteger(options.k) || options.k < 1 || options.k > MAX_K) {
+      throw new DomainError('INVALID_PARAMETER', { path: '/k', value: options.k, reason: `k is an integer from 1 to ${MAX_K}` });
+    }
+    const method = options.exact || options.metric !== record.metric ? 'exact' : 'hnsw';
+
+    const result = await findNearest(db, {
+      collectionId: record.id,
+      metric: options.metric,
+      vector,
+      k: options.k,
+      filter: options.filter,
+      excludeIds: options.excludeIds,
+      method,
+      efSearch: Math.max(this.#settings.hnswEfSearch, options.k),
+      maxScanTuples: this.#settings.hnswMaxScanTuples,
+    });
+
+    const hits = result.rows
+      .map((row) => toHit(row, options.metric))
+      .filter((hit): hit is Hit => hit !== undefined && (options.minSimilarity === undefined || hit.similarity >= options.minSimilarity));
+    return { collection: record.name, method, k: options.k, scanLimitReached: result.scanLimitReached, hits };
+  }
+
+  /**
+   * Runs `work` on the collection's record, cached or loaded. When its table has gone (SQLSTATE 42P01: deleted,
+   * perhaps re-created under a new id, by another instance), reloads the record and runs `work` once more.
+   */
+  async #withCollection<T>(db: Database, name: string, work: (record: CollectionRecord) => Promise<T>): Promise<T> {
+    const cached = this.#collections.get(name);
+    if (cached) {
+      try {
+        return await work(cached);
+      } catch (error) {
+        if (sqlState(error) !== '42P01') throw error;
+        this.#collections.delete(name);
+      }
+    }
+
+    const record = await findCollection(db, name);
+    if (!record) throw new DomainError('COLLECTION_NOT_FOUND', { collection: name });
+    this.#collections.set(name, record);
+    try {
+      return await work(record);
+    } catch (error) {
+      if (sqlState(error) === '42P01') {
+        this.#collections.delete(name);
+        throw new DomainError('COLLECTION_NOT_FOUND', { collection: name });
+      }
+      throw error;
+    }
+  }
+
+  async #documentWithEmbedding(db: Database, record: CollectionRecord, id: string, path: string): Promise<StoredDocument & { embedding: number[] }> {
+    const [document] = await this.#documentsWithEmbeddings(db, record, [[id, path]]);
+    return document!;
+  }
+
+  /** The documents in the order asked, each required to exist and to have an embedding. */
+  async #documentsWithEmbeddings(db: Database, record: CollectionRecord, wanted: Array<[id: string, path: string]>): Promise<Array<StoredDocument & { embedding: number[] }>> {
+    const ids = [...new Set(wanted.map(([id]) => id))];
+    const found = await getDocuments(db, record.id, ids);
+    const byId = new Map(found.map((document) => [document.id, document]));
+
+    return wanted.map(([id, path]) => {
+      const document = byId.get(id);
+      if (!document) throw new DomainError('DOCUMENT_NOT_FOUND', { collection: record.name, id, path });
+      if (!document.embedding) throw new DomainError('DOCUMENT_WITHOUT_EMBEDDING', { collection: record.name, id, path });
+      return document as StoredDocument & { embedding: number[] };
+    });
+  }
+}
+
+/** Code-unit order of ids, the same in every request (localeCompare could differ between instances). */
+function compareIds(x: DocumentInput, y: DocumentInput): number {
+  if (x.id < y.id) return -1;
+  if (x.id > y.id) return 1;
+  return 0;
+}
+
+function view(record: CollectionRecord): CollectionView {
+  return {
+    name: record.name,
+    dimensions: record.dimensions,
+    metric: record.metric,
+    model: record.model,
+    hnsw: { m: record.hnswM, efConstruction: record.hnswEfConstruction },
+    createdAt: record.createdAt,
+  };
+}
+
+/** Similarity from pgvector's distance; undefined for a non-finite distance, which validated input cannot produce. */
+function toHit(row: NearestRow, metric: Metric): Hit | undefined {
+  const distance = row.distance;
+  if (!Number.isFinite(distance)) return undefined;
+
+  let similarity: number;
+  if (metric === 'cosine') similarity = Math.min(1, Math.max(-1, 1 - distance));
+  else if (metric === 'inner_product') similarity = -distance;
+  else similarity = 1 / (1 + distance);
+  return { id: row.id, similarity, distance, metadata: row.metadata };
+}
