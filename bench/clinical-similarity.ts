@@ -23,7 +23,7 @@ import { jsEngine } from '../src/compute/js-engine.js';
 import type { Csr } from '../src/compute/lsa/csr.js';
 import { createLsaEmbedder } from '../src/compute/lsa/embed.js';
 import { fitLsa } from '../src/compute/lsa/fit.js';
-import { seededRandom } from '../src/compute/random.js';
+import { seededUniform } from '../src/compute/seeded-random.js';
 import { smoothIdf, tfidfMatrix } from '../src/compute/lsa/tfidf.js';
 import { tokenize } from '../src/compute/lsa/tokenizer.js';
 import { buildVocabulary } from '../src/compute/lsa/vocabulary.js';
@@ -183,7 +183,7 @@ function rankSparse(x: Csr, isCatchAll: Uint8Array): Ranking {
 }
 
 function rankRandom(n: number, isCatchAll: Uint8Array, seed: number): Ranking {
-  const uniform = seededRandom(seed);
+  const uniform = seededUniform(seed);
   const scores = new Float64Array(n);
   return rank(n, isCatchAll, () => {
     for (let j = 0; j < n; j++) scores[j] = uniform();

@@ -21,6 +21,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+import { seededUniform as seededRandom } from '../dist/src/compute/seeded-random.js';
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { buildApp } = await import(path.join(root, 'dist/src/app.js'));
 const { loadConfig } = await import(path.join(root, 'dist/src/config.js'));
@@ -42,16 +44,6 @@ const CASES = [
 ];
 
 /** mulberry32, the generator of test/helpers.ts, so runs are reproducible. */
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomMatrix(n, seed, symmetric) {
   const random = seededRandom(seed);

@@ -22,7 +22,7 @@ const { superposition } = await dist('superposition.js');
 const { pca } = await dist('pca.js');
 const { matmul, matmulTransposeA } = await dist('dense.js');
 const { spanBasis } = await dist('span.js');
-const { seededRandom } = await dist('random.js');
+const { seededUniform: seededRandom } = await dist('seeded-random.js');
 
 const random = seededRandom(42);
 const matrix = (rows, cols) => ({ rows, cols, data: Float64Array.from({ length: rows * cols }, () => random() * 2 - 1) });
