@@ -29,7 +29,7 @@ import { openDatabase } from '../src/db/open.js';
 import { type AnalogyQuestion, caseInsensitiveVocabulary, readAnalogyQuestions } from '../src/ingest/analogy-questions.js';
 import { ingestDocuments, word2vecDocuments } from '../src/ingest/ingest.js';
 import { openInputFile } from '../src/ingest/input-file.js';
-import { writeBenchmarkSection } from './benchmarks-file.js';
+import { writeReportSection } from './report.js';
 import { seededUniform } from '../src/compute/seeded-random.js';
 
 const VECTORS_FILE = '../shared/data/googlenews-w2v-8000x300.txt.gz';
@@ -380,7 +380,7 @@ async function main(): Promise<void> {
     );
   }
 
-  await writeBenchmarkSection('docs/benchmarks.md', 'store', lines.join('\n'));
+  writeReportSection('docs/benchmarks.md', 'store', lines.join('\n'));
   log(lines.join('\n'));
 }
 
