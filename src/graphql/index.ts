@@ -10,7 +10,9 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import { DomainError, errorCatalogue } from '../errors.js';
 import { computeResolvers } from './compute-resolvers.js';
 import { computeTypeDefs } from './compute-schema.js';
+import { guardQueryFields } from './authorize.js';
 import { plotResolvers, plotTypeDefs } from './plots.js';
+import { storeResolvers, storeTypeDefs } from './store.js';
 import { REST_OPERATIONS, restOperationResolvers, restOperationTypeDefs } from './rest-operations.js';
 import { type GraphqlLimits, aliasLimitRule, costLimitRule, depthLimitRule } from './limits.js';
 
@@ -26,7 +28,15 @@ const modules: SchemaModule[] = [
   { typeDefs: computeTypeDefs, resolvers: computeResolvers },
   { typeDefs: plotTypeDefs, resolvers: plotResolvers },
   { typeDefs: restOperationTypeDefs(REST_OPERATIONS), resolvers: restOperationResolvers(REST_OPERATIONS) },
+  { typeDefs: storeTypeDefs, resolvers: storeResolvers },
 ];
+
+/** Checks each Query field's scope (authorize.ts) before its resolver runs. */
+function guardResolvers(resolvers: IResolvers): IResolvers {
+  const restPaths = new Map(REST_OPERATIONS.map(({ field, path }) => [field, path]));
+  const query = (resolvers as Record<string, unknown>).Query as Record<string, unknown>;
+  return { ...resolvers, Query: guardQueryFields(query, restPaths) } as IResolvers;
+}
 
 /** Merges resolver maps type by type (Query fields from every module end up in one Query map). */
 function mergeResolvers(maps: SchemaModule['resolvers'][]): IResolvers {
@@ -47,7 +57,7 @@ export interface GraphqlOptions extends GraphqlLimits {
 export async function registerGraphql(app: FastifyInstance, options: GraphqlOptions): Promise<void> {
   await app.register(mercurius, {
     schema: modules.map((module) => module.typeDefs).join('\n'),
-    resolvers: mergeResolvers(modules.map((module) => module.resolvers)),
+    resolvers: guardResolvers(mergeResolvers(modules.map((module) => module.resolvers))),
     graphiql: true,
     validationRules: [depthLimitRule(options.maxDepth), costLimitRule(options), aliasLimitRule(options)],
     errorFormatter: (execution, context) => formatErrors(execution, context as unknown as { app: FastifyInstance }),
