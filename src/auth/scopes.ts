@@ -13,22 +13,23 @@ export type Scope = (typeof SCOPES)[number];
 export type Access = Scope | 'public' | 'authenticated';
 
 /**
- * Access by `METHOD /route/template`, the template as registered with Fastify. A pattern ending in `*` matches
- * every route starting with the text before it. The first matching entry wins. HEAD uses the GET entry.
+ * Access by `METHOD /route/template`, the template as registered with Fastify. A pattern ending in `**` matches
+ * every route starting with the text before it; any other pattern, `GET /*` included, matches that template
+ * only. The first matching entry wins. HEAD uses the GET entry.
  */
 export const ROUTE_ACCESS: ReadonlyArray<readonly [pattern: string, access: Access]> = [
-  ['GET /health/*', 'public'],
+  ['GET /health/**', 'public'],
   ['GET /metrics', 'public'],
-  ['GET /docs*', 'public'],
-  ['GET /graphiql*', 'public'],
+  ['GET /docs**', 'public'],
+  ['GET /graphiql**', 'public'],
   // The dashboard's static files (@fastify/static registers GET /*); its API calls need keys like any client.
   ['GET /*', 'public'],
   ['GET /graphql', 'authenticated'],
   ['POST /graphql', 'authenticated'],
 
-  ['POST /v1/admin/*', 'admin'],
-  ['GET /v1/admin/*', 'admin'],
-  ['DELETE /v1/admin/*', 'admin'],
+  ['POST /v1/admin/**', 'admin'],
+  ['GET /v1/admin/**', 'admin'],
+  ['DELETE /v1/admin/**', 'admin'],
   ['GET /v1/audit', 'admin'],
 
   ['POST /v1/collections', 'embeddings:write'],
@@ -42,22 +43,22 @@ export const ROUTE_ACCESS: ReadonlyArray<readonly [pattern: string, access: Acce
   ['POST /v1/collections/:name/analogies', 'embeddings:read'],
   ['POST /v1/collections/:name/relations', 'embeddings:read'],
 
-  ['POST /v1/decompositions/*', 'compute'],
-  ['POST /v1/analysis/*', 'compute'],
-  ['POST /v1/solve/*', 'compute'],
-  ['POST /v1/orthogonalization/*', 'compute'],
-  ['POST /v1/plots/*', 'compute'],
-  ['GET /v1/plots/*', 'compute'],
-  ['POST /v1/bases/*', 'compute'],
-  ['POST /v1/subspaces/*', 'compute'],
-  ['POST /v1/linear-maps/*', 'compute'],
-  ['POST /v1/inner-products/*', 'compute'],
-  ['POST /v1/analytics/*', 'compute'],
-  ['POST /v1/clustering/*', 'compute'],
-  ['POST /v1/alignment/*', 'compute'],
-  ['POST /v1/positional/*', 'compute'],
-  ['POST /v1/attention/*', 'compute'],
-  ['POST /v1/lora/*', 'compute'],
+  ['POST /v1/decompositions/**', 'compute'],
+  ['POST /v1/analysis/**', 'compute'],
+  ['POST /v1/solve/**', 'compute'],
+  ['POST /v1/orthogonalization/**', 'compute'],
+  ['POST /v1/plots/**', 'compute'],
+  ['GET /v1/plots/**', 'compute'],
+  ['POST /v1/bases/**', 'compute'],
+  ['POST /v1/subspaces/**', 'compute'],
+  ['POST /v1/linear-maps/**', 'compute'],
+  ['POST /v1/inner-products/**', 'compute'],
+  ['POST /v1/analytics/**', 'compute'],
+  ['POST /v1/clustering/**', 'compute'],
+  ['POST /v1/alignment/**', 'compute'],
+  ['POST /v1/positional/**', 'compute'],
+  ['POST /v1/attention/**', 'compute'],
+  ['POST /v1/lora/**', 'compute'],
 ];
 
 /** Access of a GraphQL field, by `Type.field`. Fields proxied to a REST route take that route's access. */
@@ -86,7 +87,7 @@ export const GRAPHQL_FIELD_ACCESS: Readonly<Record<string, Access>> = {
 export function findRouteAccess(method: string, url: string): Access | undefined {
   const key = `${method === 'HEAD' ? 'GET' : method} ${url}`;
   for (const [pattern, access] of ROUTE_ACCESS) {
-    if (pattern.endsWith('*') ? key.startsWith(pattern.slice(0, -1)) : key === pattern) return access;
+    if (pattern.endsWith('**') ? key.startsWith(pattern.slice(0, -2)) : key === pattern) return access;
   }
   return undefined;
 }

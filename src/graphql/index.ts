@@ -87,7 +87,9 @@ function formatErrors(execution: ExecutionResult & { errors: readonly GraphQLErr
 
   const errors = flattened.map((error) => formatError(error, context));
   const onlyRejections = execution.data == null && errors.every((error) => error.extensions.status !== undefined && (error.extensions.status as number) < 500);
-  const statusCode = execution.data != null ? 200 : onlyRejections ? 400 : 500;
+  // A request rejected by the authentication hook keeps its 401 or 403, as over REST.
+  const authStatus = errors.find((error) => error.extensions.status === 401 || error.extensions.status === 403)?.extensions.status as number | undefined;
+  const statusCode = execution.data != null ? 200 : onlyRejections ? (authStatus ?? 400) : 500;
   return { statusCode, response: { data: execution.data ?? null, errors } };
 }
 
