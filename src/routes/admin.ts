@@ -26,7 +26,8 @@ const AuditQuery = Type.Object(
     to: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'ISO 8601 timestamp, exclusive.' })),
     keyId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     tenant: Type.Optional(TenantName),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_AUDIT_PAGE, default: 100 })),
+    // A string, because the app's validator does not coerce query parameters.
+    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}$', description: `Rows per page, 1 to ${MAX_AUDIT_PAGE}; default 100.` })),
   },
   { additionalProperties: false },
 );
@@ -66,6 +67,9 @@ export async function adminRoutes(fastify: FastifyInstance): Promise<void> {
       description: 'Reply: { entries: [{ id, at, keyId, tenant, action, collection, documentIds, queryHash }] }.',
       querystring: AuditQuery,
     },
-    handler: async (request) => ({ entries: await fastify.audit.list(request.query) }),
+    handler: async (request) => {
+      const { limit, ...filter } = request.query;
+      return { entries: await fastify.audit.list({ ...filter, ...(limit === undefined ? {} : { limit: Number(limit) }) }) };
+    },
   });
 }

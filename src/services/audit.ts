@@ -68,6 +68,10 @@ export class AuditTrail {
         throw new DomainError('INVALID_PARAMETER', { path: `/${bound}`, value, reason: 'expected an ISO 8601 timestamp such as 2026-01-31T12:00:00Z' });
       }
     }
-    return listAuditEntries(await this.#database(), { ...filter, limit: filter.limit ?? 100 });
+    const limit = filter.limit ?? 100;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) {
+      throw new DomainError('INVALID_PARAMETER', { path: '/limit', value: limit, reason: `expected an integer from 1 to ${MAX_AUDIT_PAGE}` });
+    }
+    return listAuditEntries(await this.#database(), { ...filter, limit });
   }
 }
