@@ -48,6 +48,12 @@ export class PgDatabase implements Database {
   async transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await unavailableOnConnectionError(this.#pool.connect());
     let broken = false;
+    // A checked-out client whose server goes away between two statements emits 'error' outside any query; the
+    // pool listens on idle clients only, so without this listener the process would exit.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       // One simple-protocol message carries BEGIN and the settings.
       await client.query(options.settings ? `BEGIN; ${options.settings}` : 'BEGIN');
@@ -67,6 +73,7 @@ export class PgDatabase implements Database {
       }
       throw toUnavailable(error);
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
