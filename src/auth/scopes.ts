@@ -1,5 +1,5 @@
 /**
- * Who may call what: the scope each REST route and each GraphQL field needs, in one table each. The hook in
+ * The access rules: the scope each REST route and each GraphQL field needs, in one table each. The hook in
  * authenticate.ts and the GraphQL field guard read these tables and nothing else.
  *
  * A route or field missing from its table needs `admin`, so an unlisted addition fails closed.

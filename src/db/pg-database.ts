@@ -11,7 +11,7 @@ export interface PgDatabaseOptions {
   connectTimeoutMs: number;
   /**
    * Server-side statement_timeout, in milliseconds. A client-side query timeout of the same length plus the
-   * connect timeout also ends a query whose server stopped answering without closing the socket.
+   * connect timeout also ends a query whose server went silent without closing the socket.
    */
   statementTimeoutMs: number;
 }
@@ -48,7 +48,7 @@ export class PgDatabase implements Database {
   async transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await unavailableOnConnectionError(this.#pool.connect());
     let broken = false;
-    // A checked-out client whose server goes away between two statements emits 'error' outside any query; the
+    // A checked-out client whose server goes away between two statements emits 'error' outside any query. The
     // pool listens on idle clients only, so without this listener the process would exit.
     const onError = () => {
       broken = true;
@@ -89,9 +89,10 @@ async function runQuery<Row>(target: pg.Pool | pg.PoolClient, sql: string, param
 }
 
 /**
- * Errors that mean the server cannot be reached or went away, rather than a problem with the statement: socket
- * errors, SQLSTATE class 08 (connection exception) and 57P01–57P03 (shutdown), and node-postgres's own connect and
- * query timeouts and "Connection terminated" errors, which carry no code.
+ * Tells whether an error means that the server cannot be reached or went away, rather than a problem with the
+ * statement. Such errors are socket errors, SQLSTATE class 08 (connection exception) and 57P01–57P03 (shutdown).
+ * node-postgres's own connect and query timeouts and "Connection terminated" errors carry no code, so their
+ * message is matched.
  */
 export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

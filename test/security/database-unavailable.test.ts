@@ -7,7 +7,7 @@ import { PgDatabase } from '../../src/db/pg-database.js';
 import { makeStoreApp } from '../store/store-helpers.js';
 import { makeApp } from '../helpers.js';
 
-/** A loopback port with nothing listening: bound, then released. */
+/** Finds a loopback port with nothing listening: bound, then released. */
 async function closedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -18,7 +18,7 @@ export async function makeSecureApp(database: Database, overrides: Partial<Confi
   return makeStoreApp(database, { authMode: 'on', adminApiKey: ADMIN_KEY, adminTenant: 'admin-tenant', rateLimitPerMinute: 0, maxEventLoopDelayMs: 60_000, ...overrides });
 }
 
-/** A tenant name no other test run uses. */
+/** Makes a tenant name that no other test run uses. */
 export function uniqueTenant(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
