@@ -42,6 +42,9 @@ describe('API keys and scopes', () => {
       const response = await app.inject({ method: 'GET', url });
       expect(response.statusCode, url).toBe(200);
     }
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toContain('vectorspace_database_pool_connections 0');
+    expect(metrics).toContain('vectorspace_database_pool_waiting_requests 0');
   });
 
   it('unknown and malformed keys are rejected', async () => {
@@ -157,6 +160,29 @@ describe('API keys and scopes', () => {
       }
     }
     expect(unlisted).toEqual([]);
+  });
+});
+
+describe('rate limit per key', () => {
+  it('counts each key separately', async () => {
+    const database = await openDatabase({ pgliteDataDir: 'memory://', databasePoolSize: 1 });
+    const app = await makeSecureApp(database, { rateLimitPerMinute: 3 });
+    try {
+      const first = await createKey(app, 'limits', ['compute']);
+      const second = await createKey(app, 'limits', ['compute']);
+      const det = { matrix: [[1]] };
+
+      for (let i = 0; i < 3; i++) expect((await call(app, first.key, 'POST', '/v1/analysis/det', det)).status).toBe(200);
+      const limited = await call(app, first.key, 'POST', '/v1/analysis/det', det);
+      expect(limited.status).toBe(429);
+      expect(limited.body.code).toBe('RATE_LIMITED');
+
+      // Same client address, another key: its own budget.
+      expect((await call(app, second.key, 'POST', '/v1/analysis/det', det)).status).toBe(200);
+    } finally {
+      await app.close();
+      await database.close();
+    }
   });
 });
 
