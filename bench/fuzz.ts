@@ -6,6 +6,7 @@
  *   npm run drill:fuzz            # FUZZ_REQUESTS (default 1500) requests, seeded by FUZZ_SEED (default 1)
  */
 
+import { DRILL_ADMIN_KEY } from './drill-database.js';
 import { machineLine, writeReportSection } from './report.js';
 import { startService } from './server-process.js';
 import { seededUniform } from '../src/compute/seeded-random.js';
@@ -70,7 +71,9 @@ function fillPath(path: string): string {
 
 async function main(): Promise<void> {
   const total = Number(process.env.FUZZ_REQUESTS ?? 1500);
-  const service = await startService({ RATE_LIMIT_PER_MINUTE: '0', COMPUTE_TIMEOUT_MS: '10000', WORKER_THREADS: '2' });
+  // Requests carry the bootstrap admin key, which has every scope, so that the bodies reach validation; the store
+  // runs on a throwaway in-memory PGlite.
+  const service = await startService({ RATE_LIMIT_PER_MINUTE: '0', COMPUTE_TIMEOUT_MS: '10000', WORKER_THREADS: '2', ADMIN_API_KEY: DRILL_ADMIN_KEY, PGLITE_DATA_DIR: 'memory://' });
   try {
     const document = (await (await fetch(`${service.url}/docs/json`)).json()) as { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> } }>> };
     const routes: Route[] = [];
@@ -92,7 +95,8 @@ async function main(): Promise<void> {
       const { payload, contentType } = malformedBody(route);
       let status: number;
       try {
-        const response = await fetch(url, { method: route.method, headers: hasBody ? { 'content-type': contentType } : {}, body: hasBody ? payload : undefined });
+        const headers: Record<string, string> = { authorization: `Bearer ${DRILL_ADMIN_KEY}`, ...(hasBody ? { 'content-type': contentType } : {}) };
+        const response = await fetch(url, { method: route.method, headers, body: hasBody ? payload : undefined });
         status = response.status;
         await response.arrayBuffer();
       } catch (error) {

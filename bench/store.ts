@@ -23,6 +23,7 @@ import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { findCollection, documentsTable } from '../src/db/collections.js';
+import { DEFAULT_TENANT } from '../src/services/embedding-store.js';
 import type { Database } from '../src/db/database.js';
 import { hnswScanSettings, toVectorLiteral, UPSERT_ROWS_PER_STATEMENT } from '../src/db/documents.js';
 import { openDatabase } from '../src/db/open.js';
@@ -53,7 +54,7 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 async function appOn(database: Database): Promise<FastifyInstance> {
-  const app = await buildApp({ ...loadConfig({}), logLevel: 'silent', workerThreads: 1 }, { logger: false, database });
+  const app = await buildApp({ ...loadConfig({}), logLevel: 'silent', workerThreads: 1, authMode: 'off' }, { logger: false, database });
   await app.ready();
   return app;
 }
@@ -197,8 +198,8 @@ async function benchKnn(database: Database, size: number, queryCount: number): P
   const viaDirect = `bench-knn-direct-${process.pid}`;
   try {
     for (const name of [viaService, viaDirect]) await post(app, '/v1/collections', { name, dimensions: DIMENSIONS });
-    const directTable = documentsTable((await findCollection(database, viaDirect))!.id);
-    const serviceTable = documentsTable((await findCollection(database, viaService))!.id);
+    const directTable = documentsTable((await findCollection(database, DEFAULT_TENANT, viaDirect))!.id);
+    const serviceTable = documentsTable((await findCollection(database, DEFAULT_TENANT, viaService))!.id);
 
     // Batch i goes through the service, then the same batch directly, so that both see the same machine load.
     log(`[knn ${size}] ingest through the service and directly through pg, interleaved`);

@@ -14,7 +14,9 @@ const REFERENCE = [66.82525624, 37.64770485, 36.49965530, 33.29754329, 31.752327
 
 async function postJson(url: string, body: unknown): Promise<{ reply: Record<string, unknown>; ms: number }> {
   const started = performance.now();
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  // API_KEY: a key with the compute scope, needed unless the service runs with AUTH_MODE=off.
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(process.env.API_KEY ? { authorization: `Bearer ${process.env.API_KEY}` } : {}) };
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
   const reply = (await response.json()) as Record<string, unknown>;
   const ms = performance.now() - started;
   if (!response.ok) throw new Error(`${url} answered ${response.status}: ${String(reply.message)}`);

@@ -2,10 +2,17 @@
 
 const $ = (id) => document.getElementById(id);
 
+// With AUTH_MODE=on the service needs an API key with the compute scope. The dashboard sends the one stored under
+// localStorage 'vectorspace.apiKey' (set it once in the browser console: localStorage.setItem('vectorspace.apiKey', '<key>')).
+function apiKeyHeader() {
+  const key = window.localStorage ? window.localStorage.getItem('vectorspace.apiKey') : null;
+  return key ? { 'x-api-key': key } : {};
+}
+
 async function graphql(query, variables = {}) {
   const response = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...apiKeyHeader() },
     body: JSON.stringify({ query, variables }),
   });
   const body = await response.json();

@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import underPressure from '@fastify/under-pressure';
 import path from 'node:path';
 
+import { installAuthentication } from './auth/authenticate.js';
 import { selectEngine } from './compute/engines.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -27,6 +28,7 @@ import { loraRoutes } from './routes/lora.js';
 import { collectionRoutes } from './routes/collections.js';
 import { decompositionRoutes } from './routes/decompositions.js';
 import { embeddingAnalyticsRoutes } from './routes/embedding-analytics.js';
+import { adminRoutes } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
 import { innerProductRoutes } from './routes/inner-products.js';
 import { linearMapRoutes } from './routes/linear-maps.js';
@@ -35,6 +37,8 @@ import { plotRoutes } from './routes/plots.js';
 import { subspaceRoutes } from './routes/subspaces.js';
 import { lowRankRoutes } from './routes/low-rank.js';
 import { positionalRoutes } from './routes/positional.js';
+import { ApiKeyService } from './services/api-keys.js';
+import { AuditTrail } from './services/audit.js';
 import { ComputePool } from './services/compute-pool.js';
 import { EmbeddingStore } from './services/embedding-store.js';
 import type { LinalgDeps } from './services/linalg.js';
@@ -49,6 +53,8 @@ declare module 'fastify' {
     /** TensorFlow.js backend of the workers (tensorflow, wasm or cpu), as one worker reported it at start. */
     tfjsBackend: string;
     store: EmbeddingStore;
+    apiKeys: ApiKeyService;
+    audit: AuditTrail;
   }
 }
 
@@ -70,6 +76,11 @@ export const REDACTED_LOG_PATHS = [
   '*.key',
 ];
 
+/** pino options of the service's logger: level and the redaction of REDACTED_LOG_PATHS. */
+export function loggerOptions(config: Config): { level: Config['logLevel']; redact: { paths: string[]; censor: string } } {
+  return { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } };
+}
+
 export interface BuildOptions {
   /** pino options, `false` for no logs, or a ready logger instance (tests capture output this way). */
   logger?: FastifyServerOptions['logger'];
@@ -85,7 +96,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const app = Fastify({
     ...(options.loggerInstance
       ? { loggerInstance: options.loggerInstance }
-      : { logger: options.logger ?? { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } } }),
+      : { logger: options.logger ?? loggerOptions(config) }),
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     // Requests arriving during shutdown get the catalogue's SHUTTING_DOWN from the hook below instead.
@@ -129,6 +140,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const store = new EmbeddingStore(database ? async () => database : () => openDatabase(config), config);
   app.decorate('store', store);
   if (!database) app.addHook('onClose', async () => store.close());
+  const storeDatabase = () => store.database();
+  app.decorate('apiKeys', new ApiKeyService(storeDatabase, config));
+  app.decorate('audit', new AuditTrail(storeDatabase));
+  if (config.authMode === 'off') {
+    app.log.warn('AUTH_MODE=off: every request is served without an API key, with every scope, in tenant %s. Use this for local development only.', config.adminTenant);
+  }
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -161,10 +178,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   });
 
+  // Before the rate limit's hook, so that the limit counts per API key.
+  installAuthentication(app, app.apiKeys, config.authMode);
+
   if (config.rateLimitPerMinute > 0) {
     await app.register(rateLimit, {
       max: config.rateLimitPerMinute,
       timeWindow: '1 minute',
+      keyGenerator: (request) => (request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip}`),
       // Health probes and scrapes are never limited.
       allowList: (request) => request.url.startsWith('/health/') || request.url === '/metrics',
       errorResponseBuilder: (_request, context) => {
@@ -175,6 +196,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }
 
   installMetrics(app, metrics, pool);
+  const poolUsage = () => store.openedDatabase()?.poolUsage?.();
+  metrics.addGauge('vectorspace_database_pool_connections', 'PostgreSQL connections open in the pool (0 on PGlite).', () => poolUsage()?.total ?? 0);
+  metrics.addGauge('vectorspace_database_pool_idle_connections', 'PostgreSQL connections open and idle.', () => poolUsage()?.idle ?? 0);
+  metrics.addGauge('vectorspace_database_pool_waiting_requests', 'Queries waiting for a free PostgreSQL connection.', () => poolUsage()?.waiting ?? 0);
 
   await app.register(swagger, {
     openapi: {
@@ -209,6 +234,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(attentionRoutes);
   await app.register(loraRoutes);
   await app.register(collectionRoutes);
+  await app.register(adminRoutes);
 
   return app;
 }

@@ -47,6 +47,18 @@ export interface Config {
   hnswEfSearch: number;
   /** hnsw.max_scan_tuples: index tuples a filtered iterative scan may visit (pgvector's default 20,000). */
   hnswMaxScanTuples: number;
+  /** `on`: every route except health, metrics and docs needs an API key. `off`: local development only, logged as a warning. */
+  authMode: 'on' | 'off';
+  /** Bootstrap admin key (ADMIN_API_KEY), kept in memory as its SHA-256 hash; with AUTH_MODE=on the service does not start without it. */
+  adminApiKey: string | undefined;
+  /** Tenant of the bootstrap admin key and of every request when AUTH_MODE=off. */
+  adminTenant: string;
+  /** How long a verified API key is trusted without asking the database again, in milliseconds; also how long a revocation takes to reach other replicas. */
+  apiKeyCacheMs: number;
+  /** Time to wait for a PostgreSQL connection before a request fails with DATABASE_UNAVAILABLE, in milliseconds. */
+  databaseConnectTimeoutMs: number;
+  /** statement_timeout of every PostgreSQL statement, in milliseconds. */
+  databaseStatementTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +120,12 @@ export function loadConfig(env: Env = process.env): Config {
     hnswEfConstruction: integer('HNSW_EF_CONSTRUCTION', 64, 4, 1000, 'candidates while building'),
     hnswEfSearch: integer('HNSW_EF_SEARCH', 40, 1, 1000, 'candidates per search'),
     hnswMaxScanTuples: integer('HNSW_MAX_SCAN_TUPLES', 20_000, 1, 2 ** 31 - 1, 'index tuples per filtered search'),
+    authMode: choice('AUTH_MODE', 'on', ['on', 'off'] as const),
+    adminApiKey: adminApiKey(env.ADMIN_API_KEY, problems),
+    adminTenant: tenantName(env.ADMIN_TENANT, problems),
+    apiKeyCacheMs: integer('API_KEY_CACHE_MS', 30_000, 0, 3_600_000, 'milliseconds; 0 asks the database on every request'),
+    databaseConnectTimeoutMs: integer('DATABASE_CONNECT_TIMEOUT_MS', 2000, 100, 600_000, 'milliseconds'),
+    databaseStatementTimeoutMs: integer('DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000, 'milliseconds'),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -121,5 +139,21 @@ function databaseUrl(raw: string | undefined, problems: string[]): string | unde
     problems.push('DATABASE_URL is invalid: expected a URL of the form postgres://user:password@host:5432/database.');
     return undefined;
   }
+  return raw;
+}
+
+function adminApiKey(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  // A secret: the message names the variable but never its value.
+  if (raw.length < 32 || /\s/.test(raw)) problems.push('ADMIN_API_KEY is invalid: expected at least 32 characters without spaces (for example: openssl rand -hex 32).');
+  return raw;
+}
+
+/** Tenant names: 1 to 64 letters, digits, `_`, `-` or `.`. */
+export const TENANT_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function tenantName(raw: string | undefined, problems: string[]): string {
+  if (raw === undefined || raw === '') return 'default';
+  if (!TENANT_PATTERN.test(raw)) problems.push(`ADMIN_TENANT=${JSON.stringify(raw)} is invalid: expected 1 to 64 letters, digits, _, - or .`);
   return raw;
 }

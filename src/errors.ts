@@ -70,6 +70,10 @@ export const errorCatalogue = {
   DOCUMENT_NOT_FOUND: { status: 404, message: (p) => `Collection ${show(p.collection)} has no document with id ${show(p.id)}.` },
   DOCUMENT_WITHOUT_EMBEDDING: { status: 422, message: (p) => `Document ${show(p.id)} in collection ${show(p.collection)} has no embedding, so it cannot be used as a query.` },
   DATABASE_UNAVAILABLE: { status: 503, message: () => 'The database is unavailable; retry shortly. The request id in the log has the details.' },
+  AUTHENTICATION_REQUIRED: { status: 401, message: () => 'An API key is required: send it as Authorization: Bearer <key> or in the x-api-key header.' },
+  INVALID_API_KEY: { status: 401, message: () => 'The API key is invalid or revoked; ask an administrator for a new one.' },
+  INSUFFICIENT_SCOPE: { status: 403, message: (p) => `The API key lacks scope ${show(p.required)}, which ${p.operation} needs.` },
+  API_KEY_NOT_FOUND: { status: 404, message: (p) => `No active API key has id ${show(p.id)}.` },
   NOT_FOUND: { status: 404, message: (p) => `No route matches ${p.method} ${p.url}.` },
   INTERNAL_ERROR: { status: 500, message: () => 'An internal error occurred; the request id in the log has the details.' },
 } satisfies Record<string, CatalogueEntry>;
@@ -81,8 +85,8 @@ export class DomainError extends Error {
   readonly code: ErrorCode;
   readonly params: Params;
 
-  constructor(code: ErrorCode, params: Params = {}) {
-    super(errorCatalogue[code].message(params));
+  constructor(code: ErrorCode, params: Params = {}, options?: { cause: unknown }) {
+    super(errorCatalogue[code].message(params), options);
     this.name = 'DomainError';
     this.code = code;
     this.params = params;
@@ -107,6 +111,8 @@ export class DomainError extends Error {
 function httpReason(status: number): string {
   const reasons: Record<number, string> = {
     400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
     404: 'Not Found',
     409: 'Conflict',
     413: 'Payload Too Large',

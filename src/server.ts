@@ -21,6 +21,14 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  if (config.authMode === 'on' && config.adminApiKey === undefined) {
+    process.stderr.write(
+      'AUTH_MODE is on (the default), but ADMIN_API_KEY is not set, so no one could create API keys. Set ADMIN_API_KEY to a secret of ' +
+        'at least 32 characters (for example: ADMIN_API_KEY=$(openssl rand -hex 32) npm start), or set AUTH_MODE=off for local development.\n',
+    );
+    process.exit(1);
+  }
+
   let app;
   try {
     app = await buildApp(config);

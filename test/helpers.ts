@@ -9,7 +9,7 @@ import { type Dense, fromRows } from '../src/compute/dense.js';
  * is ready, when routes can still be added.
  */
 export async function makeApp(overrides: Partial<Config> = {}, setup?: (app: FastifyInstance) => void): Promise<FastifyInstance> {
-  const config: Config = { ...loadConfig({}), workerThreads: 1, logLevel: 'silent', pgliteDataDir: 'memory://', ...overrides };
+  const config: Config = { ...loadConfig({}), workerThreads: 1, logLevel: 'silent', pgliteDataDir: 'memory://', authMode: 'off', ...overrides };
   const app = await buildApp(config, { logger: false });
   setup?.(app);
   await app.ready();

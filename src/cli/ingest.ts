@@ -9,7 +9,7 @@
 
 import { parseArgs } from 'node:util';
 
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, TENANT_PATTERN } from '../config.js';
 import type { Metric } from '../db/collections.js';
 import { openDatabase } from '../db/open.js';
 import { EmbeddingStore } from '../services/embedding-store.js';
@@ -18,16 +18,17 @@ import { openInputFile } from '../ingest/input-file.js';
 import { ProgressBar } from '../ingest/progress-bar.js';
 
 const USAGE = `Usage:
-  npm run ingest -- word2vec FILE --collection NAME [--metric cosine|l2|inner_product] [--model ID] [--batch-size N]
+  npm run ingest -- word2vec FILE --collection NAME [--metric cosine|l2|inner_product] [--model ID] [--batch-size N] [--tenant T]
   npm run ingest -- csv FILE --collection NAME --id-column COL [--text-column COL] [--embedding-column COL]
-                    [--metadata-columns A,B,...] [--dimensions N] [--metric ...] [--model ID] [--batch-size N]
+                    [--metadata-columns A,B,...] [--dimensions N] [--metric ...] [--model ID] [--batch-size N] [--tenant T]
 
 FILE may be gzipped. word2vec: the text format ("<count> <dimensions>" header, then "<word> <values...>");
 each word becomes a document with id = the word and metadata { line }; a repeated word keeps its first line.
 csv: RFC 4180 with a header record; the embedding cell is a JSON array or numbers separated by spaces or commas;
 without --embedding-column the documents are stored without embeddings and --dimensions sets the new collection's
 vector length. Metadata columns (default: all others) are stored as strings. The collection is created if missing.
-The database is DATABASE_URL, or the embedded PGlite in PGLITE_DATA_DIR (default ./data/pglite).`;
+The database is DATABASE_URL, or the embedded PGlite in PGLITE_DATA_DIR (default ./data/pglite).
+The collection belongs to --tenant (default: ADMIN_TENANT, else "default"); only that tenant's keys see it.`;
 
 const METRICS: readonly Metric[] = ['cosine', 'l2', 'inner_product'];
 
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       collection: { type: 'string' },
+      tenant: { type: 'string' },
       metric: { type: 'string' },
       model: { type: 'string' },
       dimensions: { type: 'string' },
@@ -72,7 +74,9 @@ async function main(): Promise<void> {
   const batchSize = positiveInteger(values['batch-size'], 'batch-size') ?? 1000;
 
   const config = loadConfig();
-  const store = new EmbeddingStore(() => openDatabase(config), config);
+  const tenant = values.tenant ?? config.adminTenant;
+  if (!TENANT_PATTERN.test(tenant)) fail(`--tenant is ${JSON.stringify(tenant)}: expected 1 to 64 letters, digits, _, - or .`);
+  const store = new EmbeddingStore(() => openDatabase(config), config).forTenant(tenant);
   try {
     const input = await openInputFile(file);
     const documents: AsyncIterable<IngestDocument> =

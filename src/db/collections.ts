@@ -14,6 +14,8 @@ export type Metric = 'cosine' | 'l2' | 'inner_product';
 
 export interface CollectionRecord {
   id: number;
+  /** Owner of the collection; every registry query filters on it. */
+  tenant: string;
   name: string;
   dimensions: number;
   metric: Metric;
@@ -26,6 +28,7 @@ export interface CollectionRecord {
 }
 
 export interface NewCollection {
+  tenant: string;
   name: string;
   dimensions: number;
   metric: Metric;
@@ -49,6 +52,7 @@ export function documentsTable(id: number): string {
 
 interface CollectionRow {
   id: number;
+  tenant: string;
   name: string;
   dimensions: number;
   metric: Metric;
@@ -58,11 +62,12 @@ interface CollectionRow {
   created_at: Date | string;
 }
 
-const COLLECTION_COLUMNS = 'id, name, dimensions, metric, model, hnsw_m, hnsw_ef_construction, created_at';
+const COLLECTION_COLUMNS = 'id, tenant, name, dimensions, metric, model, hnsw_m, hnsw_ef_construction, created_at';
 
 function toRecord(row: CollectionRow): CollectionRecord {
   return {
     id: Number(row.id),
+    tenant: row.tenant,
     name: row.name,
     dimensions: Number(row.dimensions),
     metric: row.metric,
@@ -75,14 +80,14 @@ function toRecord(row: CollectionRow): CollectionRecord {
 
 /**
  * Registers the collection and creates its table and HNSW index, in the caller's transaction. Throws the driver's
- * unique violation (SQLSTATE 23505) when the name is taken.
+ * unique violation (SQLSTATE 23505) when the tenant already has a collection of that name.
  */
 export async function insertCollection(tx: Queryable, collection: NewCollection): Promise<CollectionRecord> {
   const { rows } = await tx.query<CollectionRow>(
-    `INSERT INTO collections (name, dimensions, metric, model, hnsw_m, hnsw_ef_construction)
-     VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO collections (tenant, name, dimensions, metric, model, hnsw_m, hnsw_ef_construction)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
      RETURNING ${COLLECTION_COLUMNS}`,
-    [collection.name, collection.dimensions, collection.metric, collection.model, collection.hnswM, collection.hnswEfConstruction],
+    [collection.tenant, collection.name, collection.dimensions, collection.metric, collection.model, collection.hnswM, collection.hnswEfConstruction],
   );
   const record = toRecord(rows[0]!);
   const table = documentsTable(record.id);
@@ -104,13 +109,17 @@ export async function insertCollection(tx: Queryable, collection: NewCollection)
   return record;
 }
 
-export async function findCollection(db: Queryable, name: string): Promise<CollectionRecord | undefined> {
-  const { rows } = await db.query<CollectionRow>(`SELECT ${COLLECTION_COLUMNS} FROM collections WHERE name = $1`, [name]);
+/**
+ * The tenant's collection of that name. Documents tables are reached only through an id returned here or by
+ * insertCollection, so the tenant condition in these registry queries guards the documents too.
+ */
+export async function findCollection(db: Queryable, tenant: string, name: string): Promise<CollectionRecord | undefined> {
+  const { rows } = await db.query<CollectionRow>(`SELECT ${COLLECTION_COLUMNS} FROM collections WHERE tenant = $1 AND name = $2`, [tenant, name]);
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
-export async function listCollections(db: Queryable): Promise<CollectionRecord[]> {
-  const { rows } = await db.query<CollectionRow>(`SELECT ${COLLECTION_COLUMNS} FROM collections ORDER BY name`);
+export async function listCollections(db: Queryable, tenant: string): Promise<CollectionRecord[]> {
+  const { rows } = await db.query<CollectionRow>(`SELECT ${COLLECTION_COLUMNS} FROM collections WHERE tenant = $1 ORDER BY name`, [tenant]);
   return rows.map(toRecord);
 }
 
@@ -119,9 +128,9 @@ export async function countDocuments(db: Queryable, collectionId: number): Promi
   return Number(rows[0]?.count ?? 0);
 }
 
-/** Deletes the collection and drops its table, in the caller's transaction; false when no such collection. */
-export async function deleteCollection(tx: Queryable, name: string): Promise<boolean> {
-  const { rows } = await tx.query<{ id: number }>('DELETE FROM collections WHERE name = $1 RETURNING id', [name]);
+/** Deletes the tenant's collection and drops its table, in the caller's transaction; false when it has no such collection. */
+export async function deleteCollection(tx: Queryable, tenant: string, name: string): Promise<boolean> {
+  const { rows } = await tx.query<{ id: number }>('DELETE FROM collections WHERE tenant = $1 AND name = $2 RETURNING id', [tenant, name]);
   if (!rows[0]) return false;
   await tx.exec(`DROP TABLE IF EXISTS ${documentsTable(Number(rows[0].id))}`);
   return true;

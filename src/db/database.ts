@@ -24,8 +24,17 @@ export interface TransactionOptions {
   settings?: string;
 }
 
+/** Connections of a server pool: open, idle, and requests waiting for one. */
+export interface PoolUsage {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
+  /** Connection pool usage; absent on PGlite, which has one in-process connection. */
+  poolUsage?(): PoolUsage;
   /**
    * Runs `work` inside BEGIN … COMMIT on one connection; any throw rolls back and is re-thrown. `settings`, a script
    * of SET LOCAL statements, runs right after BEGIN (on a server, in the same round trip).

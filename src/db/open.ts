@@ -15,6 +15,10 @@ export interface DatabaseSettings {
   pgliteDataDir: string;
   /** Connections in the `pg` pool. */
   databasePoolSize: number;
+  /** Wait for a server connection, in milliseconds (default 2,000). */
+  databaseConnectTimeoutMs?: number;
+  /** statement_timeout of every statement on the server, in milliseconds (default 30,000). */
+  databaseStatementTimeoutMs?: number;
 }
 
 /** The oldest pgvector with iterative index scans (`hnsw.iterative_scan`), which filtered search relies on. */
@@ -30,7 +34,12 @@ export class DatabaseSetupError extends Error {
 
 export async function openDatabase(settings: DatabaseSettings): Promise<Database> {
   const db: Database = settings.databaseUrl
-    ? new PgDatabase({ connectionString: settings.databaseUrl, maxConnections: settings.databasePoolSize })
+    ? new PgDatabase({
+        connectionString: settings.databaseUrl,
+        maxConnections: settings.databasePoolSize,
+        connectTimeoutMs: settings.databaseConnectTimeoutMs ?? 2000,
+        statementTimeoutMs: settings.databaseStatementTimeoutMs ?? 30_000,
+      })
     : await PgliteDatabase.open(settings.pgliteDataDir);
 
   try {

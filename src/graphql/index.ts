@@ -10,6 +10,7 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import { DomainError, errorCatalogue } from '../errors.js';
 import { computeResolvers } from './compute-resolvers.js';
 import { computeTypeDefs } from './compute-schema.js';
+import { guardQueryFields } from './authorize.js';
 import { plotResolvers, plotTypeDefs } from './plots.js';
 import { storeLoaders, storeResolvers, storeTypeDefs } from './store.js';
 import { REST_OPERATIONS, restOperationResolvers, restOperationTypeDefs } from './rest-operations.js';
@@ -30,6 +31,14 @@ const modules: SchemaModule[] = [
   { typeDefs: storeTypeDefs, resolvers: storeResolvers },
 ];
 
+/** Checks each Query and Mutation field's scope (authorize.ts) before its resolver runs. */
+function guardResolvers(resolvers: IResolvers): IResolvers {
+  const restPaths = new Map(REST_OPERATIONS.map(({ field, path }) => [field, path]));
+  const query = (resolvers as Record<string, unknown>).Query as Record<string, unknown>;
+  const mutation = (resolvers as Record<string, unknown>).Mutation as Record<string, unknown>;
+  return { ...resolvers, Query: guardQueryFields(query, restPaths), Mutation: guardQueryFields(mutation, new Map(), 'Mutation') } as IResolvers;
+}
+
 /** Merges resolver maps type by type (Query fields from every module end up in one Query map). */
 function mergeResolvers(maps: SchemaModule['resolvers'][]): IResolvers {
   const merged: Record<string, unknown> = {};
@@ -49,7 +58,7 @@ export interface GraphqlOptions extends GraphqlLimits {
 export async function registerGraphql(app: FastifyInstance, options: GraphqlOptions): Promise<void> {
   await app.register(mercurius, {
     schema: modules.map((module) => module.typeDefs).join('\n'),
-    resolvers: mergeResolvers(modules.map((module) => module.resolvers)),
+    resolvers: guardResolvers(mergeResolvers(modules.map((module) => module.resolvers))),
     loaders: storeLoaders as unknown as MercuriusLoaders,
     graphiql: true,
     validationRules: [depthLimitRule(options.maxDepth), costLimitRule(options), aliasLimitRule(options)],
@@ -80,7 +89,9 @@ function formatErrors(execution: ExecutionResult & { errors: readonly GraphQLErr
 
   const errors = flattened.map((error) => formatError(error, context));
   const onlyRejections = execution.data == null && errors.every((error) => error.extensions.status !== undefined && (error.extensions.status as number) < 500);
-  const statusCode = execution.data != null ? 200 : onlyRejections ? 400 : 500;
+  // A request rejected by the authentication hook keeps its 401 or 403, as over REST.
+  const authStatus = errors.find((error) => error.extensions.status === 401 || error.extensions.status === 403)?.extensions.status as number | undefined;
+  const statusCode = execution.data != null ? 200 : onlyRejections ? (authStatus ?? 400) : 500;
   return { statusCode, response: { data: execution.data ?? null, errors } };
 }
 

@@ -59,7 +59,7 @@ export function restOperationTypeDefs(operations: RestOperation[]): string {
   return `scalar JSON\n\nextend type Query {\n${fields.join('\n')}\n}\n`;
 }
 
-interface Context {
+export interface Context {
   app: FastifyInstance;
   reply: { request: FastifyRequest };
 }
@@ -67,23 +67,29 @@ interface Context {
 /** Headers passed through to the route, so authentication and request ids apply as they would over REST. */
 const FORWARDED_HEADERS = ['authorization', 'x-api-key', 'x-request-id'];
 
+/**
+ * Sends a request through a REST route in-process, with the GraphQL request's key and request id, and returns its
+ * JSON reply; a 4xx or 5xx reply is thrown as the DomainError of its code.
+ */
+export async function callRestRoute(context: Context, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown): Promise<Record<string, unknown>> {
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_HEADERS) {
+    const value = context.reply?.request.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  const response = await context.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
+  const body = response.json() as Record<string, unknown>;
+  if (response.statusCode < 400) return body;
+
+  const code = (typeof body.code === 'string' && body.code in errorCatalogue ? body.code : 'INTERNAL_ERROR') as ErrorCode;
+  const { statusCode: _status, code: _code, error: _error, message: _message, ...params } = body;
+  throw Object.assign(new DomainError(code, params), { message: String(body.message) });
+}
+
 export function restOperationResolvers(operations: RestOperation[]) {
   const query: Record<string, unknown> = {};
   for (const { field, path } of operations) {
-    query[field] = async (_: unknown, args: { input: unknown }, context: Context) => {
-      const headers: Record<string, string> = {};
-      for (const name of FORWARDED_HEADERS) {
-        const value = context.reply?.request.headers[name];
-        if (typeof value === 'string') headers[name] = value;
-      }
-      const response = await context.app.inject({ method: 'POST', url: path, payload: args.input as Record<string, unknown>, headers });
-      const body = response.json() as Record<string, unknown>;
-      if (response.statusCode < 400) return body;
-
-      const code = (typeof body.code === 'string' && body.code in errorCatalogue ? body.code : 'INTERNAL_ERROR') as ErrorCode;
-      const { statusCode: _status, code: _code, error: _error, message: _message, ...params } = body;
-      throw Object.assign(new DomainError(code, params), { message: String(body.message) });
-    };
+    query[field] = async (_: unknown, args: { input: unknown }, context: Context) => callRestRoute(context, 'POST', path, args.input);
   }
   return { JSON: GraphQLJSON, Query: query };
 }

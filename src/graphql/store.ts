@@ -5,13 +5,17 @@
  * Nested fields are resolved by mercurius loaders, which batch every lookup of one kind in a request: a page of
  * search hits with their documents and those documents' collections costs one search, one document read per
  * collection and one collection listing, however many hits there are.
+ *
+ * Every field works in the caller's tenant (the key's), and searches and document reads write an audit row, as
+ * over REST.
  */
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
+import { requirePrincipal } from '../auth/authenticate.js';
 import type { StoredDocument } from '../db/documents.js';
 import { DomainError } from '../errors.js';
-import type { CollectionView, Hit } from '../services/embedding-store.js';
+import type { CollectionView, EmbeddingStore, Hit } from '../services/embedding-store.js';
 
 export const storeTypeDefs = /* GraphQL */ `
   type Collection {
@@ -76,6 +80,16 @@ export const storeTypeDefs = /* GraphQL */ `
 
 interface Context {
   app: FastifyInstance;
+  reply: { request: FastifyRequest };
+}
+
+/** The store as the caller's tenant sees it. */
+function storeOf({ app, reply }: Context): EmbeddingStore {
+  return app.store.forTenant(requirePrincipal(reply.request).tenant);
+}
+
+function audit(context: Context, action: string, collection: string, documentIds: readonly string[], query: unknown): Promise<void> {
+  return context.app.audit.record(requirePrincipal(context.reply.request), { action, collection, documentIds, query });
 }
 
 type Args = Record<string, unknown>;
@@ -102,32 +116,34 @@ function present<T>(args: Args): T {
 
 export const storeResolvers = {
   Query: {
-    collections: (_: unknown, _args: Args, { app }: Context) => app.store.listCollections(),
-    collection: (_: unknown, args: { name: string }, { app }: Context) => app.store.getCollection(args.name),
-    document: async (_: unknown, args: { collection: string; id: string }, { app }: Context): Promise<DocumentParent> => ({
-      ...(await app.store.getDocument(args.collection, args.id)),
-      collectionName: args.collection,
-    }),
-    search: async (_: unknown, args: Args, { app }: Context): Promise<SearchParent> => {
-      const { collection, ...request } = present<{ collection: string } & Parameters<FastifyInstance['store']['search']>[1]>(args);
-      const reply = await app.store.search(collection, request);
+    collections: (_: unknown, _args: Args, context: Context) => storeOf(context).listCollections(),
+    collection: (_: unknown, args: { name: string }, context: Context) => storeOf(context).getCollection(args.name),
+    document: async (_: unknown, args: { collection: string; id: string }, context: Context): Promise<DocumentParent> => {
+      const document = await storeOf(context).getDocument(args.collection, args.id);
+      await audit(context, 'document.read', args.collection, [document.id], { id: args.id });
+      return { ...document, collectionName: args.collection };
+    },
+    search: async (_: unknown, args: Args, context: Context): Promise<SearchParent> => {
+      const { collection, ...request } = present<{ collection: string } & Parameters<EmbeddingStore['search']>[1]>(args);
+      const reply = await storeOf(context).search(collection, request);
+      await audit(context, 'search', collection, reply.hits.map((hit) => hit.id), request);
       return { ...reply, hits: reply.hits.map((hit) => ({ ...hit, collectionName: reply.collection })) };
     },
   },
   Mutation: {
-    createCollection: (_: unknown, args: Args, { app }: Context) => app.store.createCollection(present(args)),
-    upsertDocuments: (_: unknown, args: { collection: string; documents: unknown }, { app }: Context) => {
+    createCollection: (_: unknown, args: Args, context: Context) => storeOf(context).createCollection(present(args)),
+    upsertDocuments: (_: unknown, args: { collection: string; documents: unknown }, context: Context) => {
       if (!Array.isArray(args.documents)) {
         throw new DomainError('INVALID_REQUEST', { path: '/documents', reason: 'documents must be an array of { id, embedding, metadata, text }' });
       }
-      return app.store.upsertDocuments(args.collection, args.documents as Parameters<FastifyInstance['store']['upsertDocuments']>[1]);
+      return storeOf(context).upsertDocuments(args.collection, args.documents as Parameters<EmbeddingStore['upsertDocuments']>[1]);
     },
-    deleteDocument: async (_: unknown, args: { collection: string; id: string }, { app }: Context) => {
-      await app.store.deleteDocument(args.collection, args.id);
+    deleteDocument: async (_: unknown, args: { collection: string; id: string }, context: Context) => {
+      await storeOf(context).deleteDocument(args.collection, args.id);
       return true;
     },
-    deleteCollection: async (_: unknown, args: { name: string }, { app }: Context) => {
-      await app.store.deleteCollection(args.name);
+    deleteCollection: async (_: unknown, args: { name: string }, context: Context) => {
+      await storeOf(context).deleteCollection(args.name);
       return true;
     },
   },
@@ -136,34 +152,39 @@ export const storeResolvers = {
 /** The batched field resolvers (mercurius loaders). Each receives every { obj, params } of one field in a request. */
 export const storeLoaders = {
   SearchHit: {
-    async document(queries: { obj: HitParent }[], { app }: Context): Promise<DocumentParent[]> {
-      return loadDocuments(app, queries.map(({ obj }) => ({ collection: obj.collectionName, id: obj.id })));
+    async document(queries: { obj: HitParent }[], context: Context): Promise<DocumentParent[]> {
+      // The search that produced these hits has already written the audit row naming them.
+      return loadDocuments(storeOf(context), queries.map(({ obj }) => ({ collection: obj.collectionName, id: obj.id })));
     },
   },
   Collection: {
-    async documentCount(queries: { obj: { name: string } }[], { app }: Context): Promise<number[]> {
-      const counts = await app.store.countDocuments(queries.map(({ obj }) => obj.name));
+    async documentCount(queries: { obj: { name: string } }[], context: Context): Promise<number[]> {
+      const counts = await storeOf(context).countDocuments(queries.map(({ obj }) => obj.name));
       return queries.map(({ obj }) => counts.get(obj.name) ?? 0);
     },
-    async document(queries: { obj: { name: string }; params: { id: string } }[], { app }: Context): Promise<(DocumentParent | null)[]> {
-      return loadDocuments(app, queries.map(({ obj, params }) => ({ collection: obj.name, id: params.id })), false);
+    async document(queries: { obj: { name: string }; params: { id: string } }[], context: Context): Promise<(DocumentParent | null)[]> {
+      const documents = await loadDocuments(storeOf(context), queries.map(({ obj, params }) => ({ collection: obj.name, id: params.id })), false);
+      for (const document of documents) {
+        if (document) await audit(context, 'document.read', document.collectionName, [document.id], { id: document.id });
+      }
+      return documents;
     },
   },
   Document: {
-    async collection(queries: { obj: DocumentParent }[], { app }: Context): Promise<CollectionView[]> {
-      return loadCollections(app, queries.map(({ obj }) => obj.collectionName));
+    async collection(queries: { obj: DocumentParent }[], context: Context): Promise<CollectionView[]> {
+      return loadCollections(storeOf(context), queries.map(({ obj }) => obj.collectionName));
     },
   },
   SearchResult: {
-    async collection(queries: { obj: SearchParent }[], { app }: Context): Promise<CollectionView[]> {
-      return loadCollections(app, queries.map(({ obj }) => obj.collection));
+    async collection(queries: { obj: SearchParent }[], context: Context): Promise<CollectionView[]> {
+      return loadCollections(storeOf(context), queries.map(({ obj }) => obj.collection));
     },
   },
 };
 
 /** Resolves collection names to their records with one listing. */
-async function loadCollections(app: FastifyInstance, names: string[]): Promise<CollectionView[]> {
-  const collections = new Map((await app.store.listCollections()).map((collection) => [collection.name, collection]));
+async function loadCollections(store: EmbeddingStore, names: string[]): Promise<CollectionView[]> {
+  const collections = new Map((await store.listCollections()).map((collection) => [collection.name, collection]));
   return names.map((name) => {
     const collection = collections.get(name);
     if (!collection) throw new DomainError('COLLECTION_NOT_FOUND', { collection: name });
@@ -172,13 +193,13 @@ async function loadCollections(app: FastifyInstance, names: string[]): Promise<C
 }
 
 /** Reads the requested documents with one query per collection, in the order asked. */
-async function loadDocuments(app: FastifyInstance, wanted: { collection: string; id: string }[], required = true): Promise<DocumentParent[]> {
+async function loadDocuments(store: EmbeddingStore, wanted: { collection: string; id: string }[], required = true): Promise<DocumentParent[]> {
   const byCollection = new Map<string, string[]>();
   for (const { collection, id } of wanted) byCollection.set(collection, [...(byCollection.get(collection) ?? []), id]);
 
   const found = new Map<string, DocumentParent>();
   for (const [collection, ids] of byCollection) {
-    for (const document of await app.store.getDocuments(collection, [...new Set(ids)])) {
+    for (const document of await store.getDocuments(collection, [...new Set(ids)])) {
       found.set(`${collection}\u0000${document.id}`, { ...document, collectionName: collection });
     }
   }

@@ -1,11 +1,18 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+
+import { requirePrincipal } from '../auth/authenticate.js';
+import type { EmbeddingStore } from '../services/embedding-store.js';
 
 import { AnalogyBody, CollectionParams, CreateCollectionBody, DocumentParams, RelationsBody, SearchBody, StoreReplies, UpsertBody } from './store-schemas.js';
 
 export async function collectionRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['collections'];
+  // Every handler works in the key's tenant; reads of documents and searches also append an audit row.
+  const storeOf = (request: FastifyRequest): EmbeddingStore => fastify.store.forTenant(requirePrincipal(request).tenant);
+  const audit = (request: FastifyRequest, action: string, collection: string, documentIds: readonly string[], query: unknown) =>
+    fastify.audit.record(requirePrincipal(request), { action, collection, documentIds, query });
 
   app.post('/v1/collections', {
     schema: {
@@ -15,22 +22,22 @@ export async function collectionRoutes(fastify: FastifyInstance): Promise<void> 
       body: CreateCollectionBody,
       response: StoreReplies,
     },
-    handler: async (request, reply) => reply.code(201).send(await fastify.store.createCollection(request.body)),
+    handler: async (request, reply) => reply.code(201).send(await storeOf(request).createCollection(request.body)),
   });
 
   app.get('/v1/collections', {
     schema: { tags, summary: 'List the collections by name.', description: 'Reply: { collections: [ … ] }, without document counts.', response: StoreReplies },
-    handler: async () => ({ collections: await fastify.store.listCollections() }),
+    handler: async (request) => ({ collections: await storeOf(request).listCollections() }),
   });
 
   app.get('/v1/collections/:name', {
     schema: { tags, summary: 'Get a collection with its document count.', params: CollectionParams, response: StoreReplies },
-    handler: async (request) => fastify.store.getCollection(request.params.name),
+    handler: async (request) => storeOf(request).getCollection(request.params.name),
   });
 
   app.delete('/v1/collections/:name', {
     schema: { tags, summary: 'Delete a collection and all its documents.', params: CollectionParams, response: StoreReplies },
-    handler: async (request) => fastify.store.deleteCollection(request.params.name),
+    handler: async (request) => storeOf(request).deleteCollection(request.params.name),
   });
 
   app.post('/v1/collections/:name/documents', {
@@ -44,17 +51,21 @@ export async function collectionRoutes(fastify: FastifyInstance): Promise<void> 
       body: UpsertBody,
       response: StoreReplies,
     },
-    handler: async (request) => fastify.store.upsertDocuments(request.params.name, request.body.documents),
+    handler: async (request) => storeOf(request).upsertDocuments(request.params.name, request.body.documents),
   });
 
   app.get('/v1/collections/:name/documents/:id', {
     schema: { tags, summary: 'Get a document with its embedding.', description: 'Reply: { id, metadata, embedding, text, updatedAt }.', params: DocumentParams, response: StoreReplies },
-    handler: async (request) => fastify.store.getDocument(request.params.name, request.params.id),
+    handler: async (request) => {
+      const document = await storeOf(request).getDocument(request.params.name, request.params.id);
+      await audit(request, 'document.read', request.params.name, [document.id], { id: request.params.id });
+      return document;
+    },
   });
 
   app.delete('/v1/collections/:name/documents/:id', {
     schema: { tags, summary: 'Delete a document.', params: DocumentParams, response: StoreReplies },
-    handler: async (request) => fastify.store.deleteDocument(request.params.name, request.params.id),
+    handler: async (request) => storeOf(request).deleteDocument(request.params.name, request.params.id),
   });
 
   app.post('/v1/collections/:name/search', {
@@ -69,7 +80,11 @@ export async function collectionRoutes(fastify: FastifyInstance): Promise<void> 
       body: SearchBody,
       response: StoreReplies,
     },
-    handler: async (request) => fastify.store.search(request.params.name, request.body),
+    handler: async (request) => {
+      const reply = await storeOf(request).search(request.params.name, request.body);
+      await audit(request, 'collection.search', request.params.name, reply.hits.map((hit) => hit.id), request.body);
+      return reply;
+    },
   });
 
   app.post('/v1/collections/:name/analogies', {
@@ -81,7 +96,11 @@ export async function collectionRoutes(fastify: FastifyInstance): Promise<void> 
       body: AnalogyBody,
       response: StoreReplies,
     },
-    handler: async (request) => fastify.store.analogies(request.params.name, request.body),
+    handler: async (request) => {
+      const reply = await storeOf(request).analogies(request.params.name, request.body);
+      await audit(request, 'collection.analogies', request.params.name, reply.hits.map((hit) => hit.id), request.body);
+      return reply;
+    },
   });
 
   app.post('/v1/collections/:name/relations', {
@@ -95,6 +114,10 @@ export async function collectionRoutes(fastify: FastifyInstance): Promise<void> 
       body: RelationsBody,
       response: StoreReplies,
     },
-    handler: async (request) => fastify.store.relations(request.params.name, request.body),
+    handler: async (request) => {
+      const reply = await storeOf(request).relations(request.params.name, request.body);
+      await audit(request, 'collection.relations', request.params.name, reply.candidates?.hits.map((hit) => hit.id) ?? [], request.body);
+      return reply;
+    },
   });
 }

@@ -68,38 +68,77 @@ interface RankOptions {
   metric: Metric;
 }
 
-export class EmbeddingStore {
-  readonly #open: () => Promise<Database>;
-  readonly #settings: StoreSettings;
-  #database: Promise<Database> | undefined;
+/** Tenant of a store made without `forTenant`, and of collections created before tenants existed. */
+export const DEFAULT_TENANT = 'default';
+
+/** What every tenant's view of one store shares: the database and the record cache. */
+interface SharedState {
+  open: () => Promise<Database>;
+  database: Promise<Database> | undefined;
+  /** The opened database, once `database` resolved (for pool metrics, which are read synchronously). */
+  opened: Database | undefined;
   /**
-   * Collection records by name. A cached record can outlive its collection when another instance deletes it. Its
-   * table, named by an id that is never reused, is then gone, so `#withCollection` reloads the record.
+   * Collection records by tenant and name. A cached record can outlive its collection when another instance deletes
+   * it. Its table, named by an id that is never reused, is then gone, so `#withCollection` reloads the record.
    */
-  readonly #collections = new Map<string, CollectionRecord>();
+  collections: Map<string, CollectionRecord>;
+}
+
+/**
+ * One tenant's view of the embedding store. Every method acts on that tenant's collections only: another tenant's
+ * collection of the same name is invisible (COLLECTION_NOT_FOUND, as for a missing one). `forTenant` gives the
+ * view of another tenant over the same database.
+ */
+export class EmbeddingStore {
+  readonly #settings: StoreSettings;
+  readonly #shared: SharedState;
+  readonly tenant: string;
 
   /** `open` runs on first use (or on `database()`), so an app that never touches the store never opens it. */
-  constructor(open: () => Promise<Database>, settings: StoreSettings) {
-    this.#open = open;
+  constructor(open: () => Promise<Database>, settings: StoreSettings, tenant: string = DEFAULT_TENANT, shared?: SharedState) {
     this.#settings = settings;
+    this.#shared = shared ?? { open, database: undefined, opened: undefined, collections: new Map() };
+    this.tenant = tenant;
+  }
+
+  /** The same store seen by `tenant`: same database, same cache. */
+  forTenant(tenant: string): EmbeddingStore {
+    if (tenant === this.tenant) return this;
+    return new EmbeddingStore(this.#shared.open, this.#settings, tenant, this.#shared);
   }
 
   /** Opens and migrates the database on first call; a failed open is retried on the next call. */
   database(): Promise<Database> {
-    if (!this.#database) {
-      this.#database = this.#open();
-      this.#database.catch(() => {
-        this.#database = undefined;
-      });
+    const shared = this.#shared;
+    if (!shared.database) {
+      shared.database = shared.open();
+      shared.database.then(
+        (db) => {
+          shared.opened = db;
+        },
+        () => {
+          shared.database = undefined;
+        },
+      );
     }
-    return this.#database;
+    return shared.database;
+  }
+
+  /** The database if it is already open, else undefined; never opens it. */
+  openedDatabase(): Database | undefined {
+    return this.#shared.opened;
   }
 
   /** Closes the database if it was opened. */
   async close(): Promise<void> {
-    const opening = this.#database;
-    this.#database = undefined;
+    const opening = this.#shared.database;
+    this.#shared.database = undefined;
+    this.#shared.opened = undefined;
     if (opening) await (await opening.catch(() => undefined))?.close();
+  }
+
+  #cacheKey(name: string): string {
+    return `${this.tenant}\u0000${name}`;
   }
 
   async createCollection(request: { name: string; dimensions: number; metric?: Metric; model?: string; hnsw?: { m?: number; efConstruction?: number } }): Promise<CollectionView> {
@@ -107,6 +146,7 @@ export class EmbeddingStore {
     try {
       const record = await db.transaction((tx) =>
         insertCollection(tx, {
+          tenant: this.tenant,
           name: request.name,
           dimensions: request.dimensions,
           metric: request.metric ?? 'cosine',
@@ -115,7 +155,7 @@ export class EmbeddingStore {
           hnswEfConstruction: request.hnsw?.efConstruction ?? this.#settings.hnswEfConstruction,
         }),
       );
-      this.#collections.set(record.name, record);
+      this.#shared.collections.set(this.#cacheKey(record.name), record);
       return { ...view(record), documentCount: 0 };
     } catch (error) {
       if (sqlState(error) === '23505') throw new DomainError('COLLECTION_EXISTS', { collection: request.name });
@@ -124,7 +164,7 @@ export class EmbeddingStore {
   }
 
   async listCollections(): Promise<CollectionView[]> {
-    return (await listCollections(await this.database())).map(view);
+    return (await listCollections(await this.database(), this.tenant)).map(view);
   }
 
   async getCollection(name: string): Promise<CollectionView> {
@@ -134,8 +174,8 @@ export class EmbeddingStore {
 
   async deleteCollection(name: string): Promise<{ deleted: string }> {
     const db = await this.database();
-    this.#collections.delete(name);
-    const deleted = await db.transaction((tx) => deleteCollection(tx, name));
+    this.#shared.collections.delete(this.#cacheKey(name));
+    const deleted = await db.transaction((tx) => deleteCollection(tx, this.tenant, name));
     if (!deleted) throw new DomainError('COLLECTION_NOT_FOUND', { collection: name });
     return { deleted: name };
   }
@@ -333,24 +373,25 @@ export class EmbeddingStore {
    * perhaps re-created under a new id, by another instance), reloads the record and runs `work` once more.
    */
   async #withCollection<T>(db: Database, name: string, work: (record: CollectionRecord) => Promise<T>): Promise<T> {
-    const cached = this.#collections.get(name);
+    const key = this.#cacheKey(name);
+    const cached = this.#shared.collections.get(key);
     if (cached) {
       try {
         return await work(cached);
       } catch (error) {
         if (sqlState(error) !== '42P01') throw error;
-        this.#collections.delete(name);
+        this.#shared.collections.delete(key);
       }
     }
 
-    const record = await findCollection(db, name);
+    const record = await findCollection(db, this.tenant, name);
     if (!record) throw new DomainError('COLLECTION_NOT_FOUND', { collection: name });
-    this.#collections.set(name, record);
+    this.#shared.collections.set(key, record);
     try {
       return await work(record);
     } catch (error) {
       if (sqlState(error) === '42P01') {
-        this.#collections.delete(name);
+        this.#shared.collections.delete(key);
         throw new DomainError('COLLECTION_NOT_FOUND', { collection: name });
       }
       throw error;
