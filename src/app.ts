@@ -22,6 +22,8 @@ import { analysisRoutes } from './routes/analysis.js';
 import { basisRoutes } from './routes/bases.js';
 import { alignmentRoutes } from './routes/alignment.js';
 import { clusteringRoutes } from './routes/clustering.js';
+import { clinicalRoutes } from './routes/clinical.js';
+import { embedderRoutes } from './routes/embedders.js';
 import { attentionRoutes } from './routes/attention.js';
 import { loraRoutes } from './routes/lora.js';
 import { collectionRoutes } from './routes/collections.js';
@@ -36,7 +38,9 @@ import { subspaceRoutes } from './routes/subspaces.js';
 import { lowRankRoutes } from './routes/low-rank.js';
 import { positionalRoutes } from './routes/positional.js';
 import { ComputePool } from './services/compute-pool.js';
+import { EmbedderService } from './services/embedders.js';
 import { EmbeddingStore } from './services/embedding-store.js';
+import { JobRunner } from './services/jobs.js';
 import type { LinalgDeps } from './services/linalg.js';
 
 declare module 'fastify' {
@@ -49,6 +53,8 @@ declare module 'fastify' {
     /** TensorFlow.js backend of the workers (tensorflow, wasm or cpu), as one worker reported it at start. */
     tfjsBackend: string;
     store: EmbeddingStore;
+    embedders: EmbedderService;
+    jobs: JobRunner;
   }
 }
 
@@ -128,6 +134,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const database = options.database;
   const store = new EmbeddingStore(database ? async () => database : () => openDatabase(config), config);
   app.decorate('store', store);
+  const jobs = new JobRunner(() => store.database(), app.log);
+  const embedders = new EmbedderService(pool, store, jobs, config);
+  store.useTextEmbedder(embedders);
+  app.decorate('jobs', jobs);
+  app.decorate('embedders', embedders);
   if (!database) app.addHook('onClose', async () => store.close());
 
   app.addHook('onSend', async (request, reply) => {
@@ -209,6 +220,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(attentionRoutes);
   await app.register(loraRoutes);
   await app.register(collectionRoutes);
+  await app.register(embedderRoutes);
+  await app.register(clinicalRoutes);
 
   return app;
 }

@@ -47,6 +47,12 @@ export interface Config {
   hnswEfSearch: number;
   /** hnsw.max_scan_tuples: index tuples a filtered iterative scan may visit (pgvector's default 20,000). */
   hnswMaxScanTuples: number;
+  /** Time limit of one embedder fit, queueing included, in milliseconds. */
+  fitTimeoutMs: number;
+  /** Largest LSA model fitted, in elements of V (vocabulary × dimensions). */
+  lsaMaxModelElements: number;
+  /** Fitted models kept in memory per process, and per worker thread. */
+  embedderCacheSize: number;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +114,9 @@ export function loadConfig(env: Env = process.env): Config {
     hnswEfConstruction: integer('HNSW_EF_CONSTRUCTION', 64, 4, 1000, 'candidates while building'),
     hnswEfSearch: integer('HNSW_EF_SEARCH', 40, 1, 1000, 'candidates per search'),
     hnswMaxScanTuples: integer('HNSW_MAX_SCAN_TUPLES', 20_000, 1, 2 ** 31 - 1, 'index tuples per filtered search'),
+    fitTimeoutMs: integer('FIT_TIMEOUT_MS', 600_000, 1, 86_400_000, 'milliseconds'),
+    lsaMaxModelElements: integer('LSA_MAX_MODEL_ELEMENTS', 16 * 1024 * 1024, 1, 2 ** 28, 'elements of V, vocabulary × dimensions'),
+    embedderCacheSize: integer('EMBEDDER_CACHE_SIZE', 4, 1, 1000, 'models per process and per worker thread'),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);
