@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Dense } from '../compute/dense.js';
 import { LSA_MODEL_VERSION, type LsaFitRecord, type LsaModel } from '../compute/lsa/model.js';
+import type { ProgressReporter } from '../compute/progress.js';
 import { STOP_WORD_LIST } from '../compute/lsa/stop-words.js';
 import { MIN_WORD_LENGTH } from '../compute/lsa/tokenizer.js';
 import type { Database } from '../db/database.js';
@@ -43,6 +44,16 @@ export interface EmbedderView {
   singularValues: number[];
   /** How V and idf are stored: little-endian float64 bytea, `bytes` in all. */
   storage: { dtype: 'float64'; bytes: number };
+}
+
+export interface FitResult {
+  [field: string]: unknown;
+  embedderId: string;
+  dimensions: number;
+  vocabularySize: number;
+  documents: number;
+  emptyDocuments: number;
+  energyRetained: number;
 }
 
 /** Settings column of an LSA embedder: the model minus its vocabulary and arrays. */
@@ -93,36 +104,42 @@ export class EmbedderService implements TextEmbedder {
       seed: request.seed ?? 0,
       powerIterations: request.powerIterations ?? null,
     };
-    return this.#jobs.start('fit-embedder', summary, async (job) => {
-      const texts = request.texts ?? (await this.#collectionTexts(request.collection!));
-      const fitted = await fitLsaService(
-        { pool: this.#pool, maxModelElements: this.#settings.lsaMaxModelElements, fitTimeoutMs: this.#settings.fitTimeoutMs },
-        { ...request, texts },
-        job.progress,
-      );
+    return this.#jobs.start('fit-embedder', summary, async (job) => this.fit(request, job.progress));
+  }
 
-      const id = `lsa-${randomUUID()}`;
-      const settings: LsaSettings = { version: fitted.model.version, tokenizer: fitted.model.tokenizer, fit: fitted.model.fit, singularValues: fitted.singularValues };
-      const result = {
-        embedderId: id,
-        dimensions: fitted.dimensions,
-        vocabularySize: fitted.vocabularySize,
-        documents: fitted.documents,
-        emptyDocuments: fitted.emptyDocuments,
-        energyRetained: fitted.energyRetained,
-      };
-      const db = await this.#store.database();
-      const record = await db.transaction((tx) =>
-        insertEmbedder(
-          tx,
-          { id, kind: 'lsa', dimensions: fitted.dimensions, vocabularySize: fitted.vocabularySize, settings: settings as unknown as Record<string, unknown> },
-          { vocabulary: fitted.model.vocabulary, idf: fitted.model.idf, components: fitted.model.components.data },
-        ),
-      );
-      this.#remember(this.#records, record.id, record, MAX_CACHED_RECORDS);
-      this.#remember(this.#models, id, fitted.model, this.#settings.embedderCacheSize);
-      return result;
-    });
+  /**
+   * Fits and stores an embedder now, without a job (the ingest command uses this), and returns the job result:
+   * { embedderId, dimensions, vocabularySize, documents, emptyDocuments, energyRetained }.
+   */
+  async fit(request: FitEmbedderRequest, onProgress?: ProgressReporter): Promise<FitResult> {
+    const texts = request.texts ?? (await this.#collectionTexts(request.collection!));
+    const fitted = await fitLsaService(
+      { pool: this.#pool, maxModelElements: this.#settings.lsaMaxModelElements, fitTimeoutMs: this.#settings.fitTimeoutMs },
+      { ...request, texts },
+      onProgress,
+    );
+
+    const id = `lsa-${randomUUID()}`;
+    const settings: LsaSettings = { version: fitted.model.version, tokenizer: fitted.model.tokenizer, fit: fitted.model.fit, singularValues: fitted.singularValues };
+    const db = await this.#store.database();
+    const record = await db.transaction((tx) =>
+      insertEmbedder(
+        tx,
+        { id, kind: 'lsa', dimensions: fitted.dimensions, vocabularySize: fitted.vocabularySize, settings: settings as unknown as Record<string, unknown> },
+        { vocabulary: fitted.model.vocabulary, idf: fitted.model.idf, components: fitted.model.components.data },
+      ),
+    );
+    this.#remember(this.#records, record.id, record, MAX_CACHED_RECORDS);
+    this.#remember(this.#models, id, fitted.model, this.#settings.embedderCacheSize);
+
+    return {
+      embedderId: id,
+      dimensions: fitted.dimensions,
+      vocabularySize: fitted.vocabularySize,
+      documents: fitted.documents,
+      emptyDocuments: fitted.emptyDocuments,
+      energyRetained: fitted.energyRetained,
+    };
   }
 
   async get(id: string): Promise<EmbedderView> {

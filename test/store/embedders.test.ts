@@ -1,7 +1,14 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Database } from '../../src/db/database.js';
+import { csvDocuments, type CsvStats, ingestDocuments } from '../../src/ingest/ingest.js';
+import { openInputFile } from '../../src/ingest/input-file.js';
 import { createCollection, makeStoreApp, type Reply, request, storeModes, uniqueName } from './store-helpers.js';
 
 /** Two topics with disjoint vocabularies, so a 2-dimensional LSA separates them. */
@@ -261,6 +268,28 @@ for (const mode of storeModes) {
       expect(ids).not.toContain('orth-1');
       for (const hit of reply.body.neighbours) expect(hit.noteType).toBe('consult');
       expect(reply.body.neighbours[0].text).toBe(NOTES[6]!.text);
+    });
+
+    it('csv ingest embeds texts and skips empty ones', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'vectorspace-text-ingest-'));
+      try {
+        const file = join(dir, 'notes.csv.gz');
+        const rows = NOTES.map((note) => `${note.id},${note.specialty},"${note.text}"`);
+        await writeFile(file, gzipSync(['note_id,specialty,transcription', ...rows.slice(0, 3), 'empty-1,Cardiology,', 'empty-2,Cardiology,"  "', ...rows.slice(3)].join('\n')));
+        const name = uniqueName('ingest-text');
+        created.push(name);
+
+        const stats: CsvStats = { skippedEmptyText: 0 };
+        const documents = csvDocuments(await openInputFile(file), { id: 'note_id', text: 'transcription', skipEmptyText: true }, stats);
+        const result = await ingestDocuments(app.store, documents, { collection: name, embedder, batchSize: 3 });
+        expect(result).toMatchObject({ rows: 7, inserted: 7, createdCollection: true });
+        expect(stats.skippedEmptyText).toBe(2);
+
+        const search = await request(app, 'POST', `/v1/collections/${name}/search`, { text: 'crutches after a knee fracture', k: 3, exact: true });
+        expect(search.body.hits.map((hit: { metadata: { specialty: string } }) => hit.metadata.specialty)).toEqual(['Orthopedic', 'Orthopedic', 'Orthopedic']);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('clinical lookup rejects bad requests', async () => {
