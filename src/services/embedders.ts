@@ -1,7 +1,7 @@
 /**
  * Stored text embedders: fit an LSA model as a job, read its metadata, and embed texts with it. Models are stored in
- * the `embedders` table (V and idf as float64 bytea, see src/db/embedders.ts) and cached twice: decoded in this
- * process (the `embedderCacheSize` most recently used), and inside each worker thread by id, so that the worker
+ * the `embedders` table, V and idf as float64 bytea (see src/db/embedders.ts). They are cached twice: decoded in
+ * this process (the `embedderCacheSize` most recently used), and inside each worker thread by id. A worker thus
  * receives a model once rather than with every request (see compute/lsa/embedder-cache.ts).
  */
 
@@ -42,7 +42,7 @@ export interface EmbedderView {
   tokenizer: { bigrams: boolean; stopWords: string; minWordLength: number };
   fit: LsaFitRecord;
   singularValues: number[];
-  /** How V and idf are stored: little-endian float64 bytea, `bytes` in all. */
+  /** Storage of V and idf: little-endian float64 bytea, `bytes` in all. */
   storage: { dtype: 'float64'; bytes: number };
 }
 
