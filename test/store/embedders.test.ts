@@ -105,6 +105,26 @@ for (const mode of storeModes) {
       expect(job.timings.queuedMs).toBeGreaterThanOrEqual(0);
     });
 
+    it('another instance reports the job', async () => {
+      const started = await request(app, 'POST', '/v1/embedders', { kind: 'lsa', dimensions: 2, texts });
+      await app.jobs.settled();
+
+      const otherInstance = await makeStoreApp(database);
+      try {
+        const reply = await request(otherInstance, 'GET', `/v1/jobs/${started.body.id}`);
+        expect(reply.status).toBe(200);
+        expect(reply.body.state).toBe('succeeded');
+        // The other instance loads the model from the database, so equal vectors show a lossless float64 round trip.
+        const url = `/v1/embedders/${reply.body.result.embedderId}/embed`;
+        const loaded = await request(otherInstance, 'POST', url, { texts: ['knee cast', 'heart murmur'] });
+        const fitted = await request(app, 'POST', url, { texts: ['knee cast', 'heart murmur'] });
+        expect(loaded.status).toBe(200);
+        expect(loaded.body.embeddings).toEqual(fitted.body.embeddings);
+      } finally {
+        await otherInstance.close();
+      }
+    });
+
     it('failed job records its error code', async () => {
       const started = await request(app, 'POST', '/v1/embedders', { kind: 'lsa', texts: ['the and of', 'it is 42'] });
       expect(started.status).toBe(202);
