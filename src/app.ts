@@ -139,6 +139,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   store.useTextEmbedder(embedders);
   app.decorate('jobs', jobs);
   app.decorate('embedders', embedders);
+  // Half the grace period, so the SHUTTING_DOWN records are written before server.ts exits at the full period.
+  app.addHook('preClose', async () => jobs.close(Math.floor(config.shutdownGraceMs / 2)));
   if (!database) app.addHook('onClose', async () => store.close());
 
   app.addHook('onSend', async (request, reply) => {

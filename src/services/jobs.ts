@@ -2,8 +2,8 @@
  * Jobs: long work that a request starts and a client polls with GET /v1/jobs/:id. Job state lives in the database
  * (src/db/jobs.ts), so any instance can report it. The work itself runs in the process that accepted the request.
  *
- * NOTE: a job whose process stops mid-run (crash, deploy) stays "running" for good; its `startedAt` and unchanged
- * `percent` are the only sign. A lease with a heartbeat column would let other instances mark it failed.
+ * A graceful shutdown records unfinished jobs as failed (`close`). NOTE: a job whose process dies mid-run stays
+ * "running" for good, with an unchanged `percent`. A heartbeat column would let other instances mark it failed.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -45,7 +45,8 @@ export interface JobContext {
 export class JobRunner {
   readonly #database: () => Promise<Database>;
   readonly #log: FastifyBaseLogger;
-  readonly #running = new Set<Promise<void>>();
+  /** Jobs started by this runner and not yet recorded as finished, by id. */
+  readonly #running = new Map<string, Promise<void>>();
 
   constructor(database: () => Promise<Database>, log: FastifyBaseLogger) {
     this.#database = database;
@@ -60,8 +61,8 @@ export class JobRunner {
     const db = await this.#database();
     const job = await insertJob(db, { id: randomUUID(), kind, request });
 
-    const run = this.#run(db, job.id, work).finally(() => this.#running.delete(run));
-    this.#running.add(run);
+    const run = this.#run(db, job.id, work).finally(() => this.#running.delete(job.id));
+    this.#running.set(job.id, run);
     return jobView(job);
   }
 
@@ -73,7 +74,30 @@ export class JobRunner {
 
   /** Waits until every job started by this runner has been recorded as finished. */
   async settled(): Promise<void> {
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
+  }
+
+  /**
+   * Waits up to `graceMs` for this runner's jobs, then records the ones still running as failed with SHUTTING_DOWN,
+   * before the worker pool and the database close under them. Later outcomes of those jobs no longer change them.
+   */
+  async close(graceMs: number): Promise<void> {
+    if (this.#running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([this.settled(), grace]);
+    clearTimeout(timer);
+
+    const unfinished = [...this.#running.keys()];
+    if (unfinished.length === 0) return;
+    const db = await this.#database();
+    const { statusCode: _status, error: _reason, ...error } = new DomainError('SHUTTING_DOWN').toBody();
+    for (const id of unfinished) {
+      this.#log.warn({ job: id }, 'job stopped by shutdown');
+      await finishJob(db, id, { error }).catch((failure: unknown) => this.#log.error({ err: failure, job: id }, 'job failure could not be recorded'));
+    }
   }
 
   async #run(db: Database, id: string, work: (job: JobContext) => Promise<Record<string, unknown>>): Promise<void> {

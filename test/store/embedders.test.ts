@@ -22,6 +22,17 @@ const NOTES = [
   { id: 'orth-3', specialty: 'Orthopedic', noteType: 'consult', patient: 'p5', text: 'Knee swelling after fracture, cast removed, crutches.' },
 ];
 
+/** Spells i in base 26 with the letters a to z, since the tokenizer drops digits. */
+function letterName(i: number): string {
+  let name = '';
+  let rest = i;
+  do {
+    name = String.fromCharCode(97 + (rest % 26)) + name;
+    rest = Math.floor(rest / 26);
+  } while (rest > 0);
+  return `term${name}`;
+}
+
 async function patch(app: FastifyInstance, url: string, payload: unknown): Promise<Reply> {
   const response = await app.inject({ method: 'PATCH', url, payload: payload as Record<string, unknown> });
   return { status: response.statusCode, body: response.json() };
@@ -123,6 +134,21 @@ for (const mode of storeModes) {
       } finally {
         await otherInstance.close();
       }
+    });
+
+    it('shutdown fails a running job', async () => {
+      // Enough distinct words that the fit lasts far longer than the zero grace period below.
+      const words = Array.from({ length: 3000 }, (_, i) => letterName(i));
+      const manyTexts = Array.from({ length: 2000 }, (_, d) => Array.from({ length: 40 }, (_, w) => words[(d * 7919 + w * 104729) % words.length]).join(' '));
+      const stopping = await makeStoreApp(database, { shutdownGraceMs: 0 });
+      const started = await request(stopping, 'POST', '/v1/embedders', { kind: 'lsa', dimensions: 200, texts: manyTexts });
+      expect(started.status).toBe(202);
+      await stopping.close();
+      await stopping.jobs.settled();
+
+      const { job } = await waitForJob(app, started.body.id);
+      expect(job.state).toBe('failed');
+      expect(job.error.code).toBe('SHUTTING_DOWN');
     });
 
     it('failed job records its error code', async () => {
