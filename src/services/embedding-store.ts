@@ -184,12 +184,6 @@ export class EmbeddingStore {
     return this.#withCollection(db, name, (record) => readTexts(db, record.id));
   }
 
-  /** Stored documents by id, without the missing ones, in no particular order. */
-  async getDocuments(name: string, ids: string[]): Promise<StoredDocument[]> {
-    const db = await this.database();
-    return this.#withCollection(db, name, (record) => getDocuments(db, record.id, ids));
-  }
-
   async listCollections(): Promise<CollectionView[]> {
     return (await listCollections(await this.database())).map(view);
   }
@@ -239,6 +233,26 @@ export class EmbeddingStore {
     const [document] = await this.#withCollection(db, name, (record) => getDocuments(db, record.id, [id]));
     if (!document) throw new DomainError('DOCUMENT_NOT_FOUND', { collection: name, id });
     return document;
+  }
+
+  /** Reads several documents of one collection in one query; ids that do not exist are left out. */
+  async getDocuments(name: string, ids: readonly string[]): Promise<StoredDocument[]> {
+    const db = await this.database();
+    return this.#withCollection(db, name, (record) => getDocuments(db, record.id, ids));
+  }
+
+  /** Document counts of several collections; a name that does not exist is left out. */
+  async countDocuments(names: readonly string[]): Promise<Map<string, number>> {
+    const db = await this.database();
+    const counts = new Map<string, number>();
+    for (const name of new Set(names)) {
+      try {
+        counts.set(name, await this.#withCollection(db, name, (record) => countDocuments(db, record.id)));
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'COLLECTION_NOT_FOUND')) throw error;
+      }
+    }
+    return counts;
   }
 
   async deleteDocument(name: string, id: string): Promise<{ deleted: string }> {
