@@ -1,9 +1,9 @@
 /**
- * LSA use cases that the embedder endpoints will call: fit a model on texts, and embed texts with a model. Both
+ * LSA use cases that the embedder service calls: fit a model on texts, and embed texts with a model. Both
  * check their input here, with JSON pointers into the request body, and run the compute in the worker pool.
  *
- * Storage is not part of this layer yet: `fitLsaService` returns the model (typed arrays, structured-cloneable) and
- * its JSON form comes from lsa-model-codec.ts.
+ * Storage is not part of this layer: `fitLsaService` returns the model (typed arrays, structured-cloneable), and
+ * embedders.ts stores it in the database.
  */
 
 import type { LsaFitOptions } from '../compute/lsa/fit.js';
@@ -86,8 +86,8 @@ export async function fitLsaService(deps: LsaDeps, body: LsaFitRequest, onProgre
 /**
  * Returns texts×k embeddings (Vᵀ·x per text, see compute/lsa/model.ts); a text with no known term gives zeros.
  *
- * NOTE: the whole model is copied to the worker on every call (8 bytes × vocabulary × k, about 40 MB for MTSamples
- * at k = 256). Store-backed endpoints that embed often should keep models in the workers instead.
+ * The whole model is copied to the worker on every call (8 bytes × vocabulary × k, about 40 MB for MTSamples at
+ * k = 256). Stored embedders avoid that through a per-worker cache (see embedders.ts).
  */
 export async function embedLsaService(deps: LsaDeps, model: LsaModel, body: { texts: string[] }): Promise<Dense> {
   checkTexts(body.texts, '/texts');
