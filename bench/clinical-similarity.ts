@@ -7,6 +7,9 @@
  * `medical_specialty`. Catch-all categories (note types rather than specialties) are reported three ways: as
  * ordinary labels, as neither queries nor relevant (still in the index), and removed from the index as well.
  *
+ * Store search latency goes through the embedding store service (EmbeddingStore.search, SQL included) on an
+ * in-memory PGlite and, when BENCH_DATABASE_URL is set, on that PostgreSQL server.
+ *
  * Run: `npm run bench:clinical`. Writes docs/clinical-similarity.md and its section of docs/benchmarks.md.
  */
 
@@ -26,8 +29,11 @@ import { seededUniform } from '../src/compute/seeded-random.js';
 import { smoothIdf, tfidfMatrix } from '../src/compute/lsa/tfidf.js';
 import { tokenize } from '../src/compute/lsa/tokenizer.js';
 import { buildVocabulary } from '../src/compute/lsa/vocabulary.js';
+import type { Database } from '../src/db/database.js';
+import { openDatabase } from '../src/db/open.js';
 import { dataFile } from '../src/io/data-files.js';
 import { projectRoot } from '../src/io/project-root.js';
+import { EmbeddingStore } from '../src/services/embedding-store.js';
 import { writeReportSection } from './report.js';
 
 const DIMENSIONS = 256;
@@ -35,6 +41,10 @@ const PREFIX_DIMENSIONS = 100;
 const MIN_DF = 2;
 const SEED = 0;
 const TOP = 10;
+/** Timed store searches per method, after STORE_WARMUP untimed ones. */
+const STORE_QUERIES = 300;
+const STORE_WARMUP = 20;
+const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL || undefined;
 
 /**
  * Categories that name a note type or a whole department rather than a specialty. Many of their notes appear again,
@@ -66,7 +76,7 @@ interface Ranking {
   latencies: Float64Array;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const file = dataFile('mtsamples.csv.gz');
   if (!file) {
     console.error('mtsamples.csv.gz is missing from the data folder (../shared/data or VECTORSPACE_DATA_DIR); nothing to measure.');
@@ -111,7 +121,16 @@ function main(): void {
   ];
   const rows = methods.map(([name, ranking]) => ({ name, ...precisions(ranking, notes, isCatchAll) }));
 
+  const store: StoreLatency[] = [];
+  store.push(await measureStore('PGlite (in memory)', () => openDatabase({ pgliteDataDir: 'memory://', databasePoolSize: 1 }), embeddings, notes));
+  if (BENCH_DATABASE_URL) {
+    store.push(await measureStore('PostgreSQL', () => openDatabase({ databaseUrl: BENCH_DATABASE_URL, pgliteDataDir: 'memory://', databasePoolSize: 4 }), embeddings, notes));
+  } else {
+    log('BENCH_DATABASE_URL is not set, so store search on PostgreSQL is not measured');
+  }
+
   const report = {
+    store,
     notes,
     isCatchAll,
     rows,
@@ -124,6 +143,74 @@ function main(): void {
     latency: { lsa: summarize(lsaRanking.latencies), prefix: summarize(prefixRanking.latencies), tfidf: summarize(tfidfRanking.latencies) },
   };
   writeReports(report);
+}
+
+interface StoreLatency {
+  database: string;
+  documents: number;
+  /** Milliseconds per search through EmbeddingStore.search, k = TOP. */
+  hnsw: { median: number; p95: number };
+  exact: { median: number; p95: number };
+  /** HNSW search restricted to the query's specialty by a metadata filter. */
+  filtered: { median: number; p95: number };
+  /** Share of the exact top 10 that the HNSW search returned, averaged over the queries. */
+  recall: number;
+}
+
+/**
+ * Loads the LSA embeddings into a fresh collection and times searches through the store service. Notes whose
+ * embedding is zero (no vocabulary term) are left out, since a cosine collection rejects them.
+ */
+async function measureStore(database: string, open: () => Promise<Database>, embeddings: Dense, notes: Note[]): Promise<StoreLatency> {
+  const db = await open();
+  const store = new EmbeddingStore(async () => db, { hnswM: 16, hnswEfConstruction: 64, hnswEfSearch: 40, hnswMaxScanTuples: 20_000 });
+  const name = `bench-clinical-${process.pid}-${Date.now()}`;
+  const k = embeddings.cols;
+  const vector = (i: number) => Array.from(embeddings.data.subarray(i * k, (i + 1) * k));
+  const ids = notes.map((_, i) => i).filter((i) => vector(i).some((x) => x !== 0));
+
+  try {
+    await store.createCollection({ name, dimensions: k });
+    for (let start = 0; start < ids.length; start += 500) {
+      const batch = ids.slice(start, start + 500).map((i) => ({ id: String(i), embedding: vector(i), metadata: { specialty: notes[i]!.specialty } }));
+      await store.upsertDocuments(name, batch);
+    }
+    log(`${database}: stored ${ids.length} embeddings`);
+
+    const random = seededUniform(SEED + 1);
+    const queries = Array.from({ length: STORE_WARMUP + STORE_QUERIES }, () => ids[Math.floor(random() * ids.length)]!);
+    const time = async (search: (i: number) => Promise<unknown>) => {
+      const latencies = new Float64Array(STORE_QUERIES);
+      for (let q = 0; q < queries.length; q++) {
+        const started = performance.now();
+        await search(queries[q]!);
+        if (q >= STORE_WARMUP) latencies[q - STORE_WARMUP] = performance.now() - started;
+      }
+      return summarize(latencies);
+    };
+
+    let recallSum = 0;
+    for (const i of queries.slice(STORE_WARMUP)) {
+      const approximate = await store.search(name, { vector: vector(i), k: TOP });
+      const exact = await store.search(name, { vector: vector(i), k: TOP, exact: true });
+      const found = new Set(approximate.hits.map((hit) => hit.id));
+      recallSum += exact.hits.filter((hit) => found.has(hit.id)).length / Math.max(1, exact.hits.length);
+    }
+
+    const result: StoreLatency = {
+      database,
+      documents: ids.length,
+      hnsw: await time((i) => store.search(name, { vector: vector(i), k: TOP })),
+      exact: await time((i) => store.search(name, { vector: vector(i), k: TOP, exact: true })),
+      filtered: await time((i) => store.search(name, { vector: vector(i), k: TOP, filter: { specialty: notes[i]!.specialty } })),
+      recall: recallSum / STORE_QUERIES,
+    };
+    log(`${database}: HNSW median ${result.hnsw.median.toFixed(2)} ms, exact median ${result.exact.median.toFixed(2)} ms`);
+    return result;
+  } finally {
+    await store.deleteCollection(name).catch(() => undefined);
+    await db.close();
+  }
 }
 
 function readNotes(file: string): Note[] {
@@ -275,6 +362,7 @@ function log(message: string): void {
 }
 
 type Report = {
+  store: StoreLatency[];
   notes: Note[];
   isCatchAll: Uint8Array;
   rows: { name: string; all: number; catchAllNotRelevant: number; catchAllRemoved: number; specificQueries: number }[];
@@ -358,7 +446,23 @@ function renderPage(report: Report): string {
     `| search latency, TF-IDF through an inverted index: median / p95 | ${report.latency.tfidf.median.toFixed(2)} / ${report.latency.tfidf.p95.toFixed(2)} ms |`,
     '',
     'Search latency is in-process: scoring every note and selecting the top 10, for one query already embedded.',
-    'Latency of search in the PostgreSQL/pgvector store is measured with the store, not here.',
+    '',
+    '## Store search through the service',
+    '',
+    `The LSA embeddings in a cosine collection (HNSW m = 16, ef_construction = 64, ef_search = 40), searched through`,
+    `\`EmbeddingStore.search\` (validation, SQL and the driver) with k = ${TOP}: ${STORE_QUERIES} timed queries, each a stored`,
+    `note's vector, after ${STORE_WARMUP} untimed ones. Filtered: HNSW with the filter { specialty: the query note's }.`,
+    'Recall: the share of the exact top 10 that the HNSW search returned.',
+    '',
+    '| database | documents | HNSW median / p95 | exact median / p95 | filtered HNSW median / p95 | HNSW recall@10 |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...report.store.map(
+      (row) =>
+        `| ${row.database} | ${row.documents} | ${row.hnsw.median.toFixed(2)} / ${row.hnsw.p95.toFixed(2)} ms | ${row.exact.median.toFixed(2)} / ${row.exact.p95.toFixed(2)} ms | ` +
+        `${row.filtered.median.toFixed(2)} / ${row.filtered.p95.toFixed(2)} ms | ${percent(row.recall)} |`,
+    ),
+    ...(report.store.some((row) => row.database === 'PostgreSQL') ? [] : ['', 'PostgreSQL was not measured: BENCH_DATABASE_URL was not set.']),
+    '',
     'The machine was shared with other jobs during the run, so the timings are upper bounds for it.',
     '',
   ];
@@ -377,9 +481,10 @@ function renderBenchmarkSection(report: Report): string {
     `| fit (${n} notes, ${report.tfidfShape.cols} terms, k = ${report.model.components.cols}) | ${report.fitSeconds.toFixed(1)} s |`,
     `| embedding throughput | ${(n / report.embedSeconds).toFixed(0)} texts/s |`,
     `| brute-force search, LSA, median / p95 | ${report.latency.lsa.median.toFixed(2)} / ${report.latency.lsa.p95.toFixed(2)} ms |`,
+    ...report.store.map((row) => `| store search, ${row.database}, HNSW k = ${TOP}, median / p95 | ${row.hnsw.median.toFixed(2)} / ${row.hnsw.p95.toFixed(2)} ms |`),
   ].join('\n');
 }
 
 
 
-main();
+await main();

@@ -23,6 +23,8 @@ import { analysisRoutes } from './routes/analysis.js';
 import { basisRoutes } from './routes/bases.js';
 import { alignmentRoutes } from './routes/alignment.js';
 import { clusteringRoutes } from './routes/clustering.js';
+import { clinicalRoutes } from './routes/clinical.js';
+import { embedderRoutes } from './routes/embedders.js';
 import { attentionRoutes } from './routes/attention.js';
 import { loraRoutes } from './routes/lora.js';
 import { collectionRoutes } from './routes/collections.js';
@@ -40,7 +42,9 @@ import { positionalRoutes } from './routes/positional.js';
 import { ApiKeyService } from './services/api-keys.js';
 import { AuditTrail } from './services/audit.js';
 import { ComputePool } from './services/compute-pool.js';
+import { EmbedderService } from './services/embedders.js';
 import { EmbeddingStore } from './services/embedding-store.js';
+import { JobRunner } from './services/jobs.js';
 import type { LinalgDeps } from './services/linalg.js';
 
 declare module 'fastify' {
@@ -55,6 +59,8 @@ declare module 'fastify' {
     store: EmbeddingStore;
     apiKeys: ApiKeyService;
     audit: AuditTrail;
+    embedders: EmbedderService;
+    jobs: JobRunner;
   }
 }
 
@@ -139,6 +145,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const database = options.database;
   const store = new EmbeddingStore(database ? async () => database : () => openDatabase(config), config);
   app.decorate('store', store);
+  const jobs = new JobRunner(() => store.database(), app.log);
+  const embedders = new EmbedderService(pool, store, jobs, config);
+  store.useTextEmbedder(embedders);
+  app.decorate('jobs', jobs);
+  app.decorate('embedders', embedders);
+  // Half the grace period, so the SHUTTING_DOWN records are written before server.ts exits at the full period.
+  app.addHook('preClose', async () => jobs.close(Math.floor(config.shutdownGraceMs / 2)));
   if (!database) app.addHook('onClose', async () => store.close());
   const storeDatabase = () => store.database();
   app.decorate('apiKeys', new ApiKeyService(storeDatabase, config));
@@ -235,6 +248,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(loraRoutes);
   await app.register(collectionRoutes);
   await app.register(adminRoutes);
+  await app.register(embedderRoutes);
+  await app.register(clinicalRoutes);
 
   return app;
 }

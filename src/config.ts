@@ -59,6 +59,12 @@ export interface Config {
   databaseConnectTimeoutMs: number;
   /** statement_timeout of every PostgreSQL statement, in milliseconds. */
   databaseStatementTimeoutMs: number;
+  /** Time limit of one embedder fit, queueing included, in milliseconds. */
+  fitTimeoutMs: number;
+  /** Largest LSA model fitted, in elements of V (vocabulary × dimensions). */
+  lsaMaxModelElements: number;
+  /** Fitted models kept in memory per process, and per worker thread. */
+  embedderCacheSize: number;
 }
 
 export class ConfigError extends Error {
@@ -126,6 +132,9 @@ export function loadConfig(env: Env = process.env): Config {
     apiKeyCacheMs: integer('API_KEY_CACHE_MS', 30_000, 0, 3_600_000, 'milliseconds; 0 asks the database on every request'),
     databaseConnectTimeoutMs: integer('DATABASE_CONNECT_TIMEOUT_MS', 2000, 100, 600_000, 'milliseconds'),
     databaseStatementTimeoutMs: integer('DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000, 'milliseconds'),
+    fitTimeoutMs: integer('FIT_TIMEOUT_MS', 600_000, 1, 86_400_000, 'milliseconds'),
+    lsaMaxModelElements: integer('LSA_MAX_MODEL_ELEMENTS', 16 * 1024 * 1024, 1, 2 ** 28, 'elements of V, vocabulary × dimensions'),
+    embedderCacheSize: integer('EMBEDDER_CACHE_SIZE', 4, 1, 1000, 'models per process and per worker thread'),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -42,6 +42,12 @@ export const ROUTE_ACCESS: ReadonlyArray<readonly [pattern: string, access: Acce
   ['POST /v1/collections/:name/search', 'embeddings:read'],
   ['POST /v1/collections/:name/analogies', 'embeddings:read'],
   ['POST /v1/collections/:name/relations', 'embeddings:read'],
+  ['PATCH /v1/collections/:name', 'embeddings:write'],
+  ['POST /v1/embedders', 'embeddings:write'],
+  ['GET /v1/embedders/:id', 'embeddings:read'],
+  ['POST /v1/embedders/:id/embed', 'embeddings:read'],
+  ['GET /v1/jobs/:id', 'embeddings:read'],
+  ['POST /v1/clinical/similar', 'clinical:read'],
 
   ['POST /v1/decompositions/**', 'compute'],
   ['POST /v1/analysis/**', 'compute'],

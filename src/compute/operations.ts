@@ -13,6 +13,7 @@ import { lstsq } from './lstsq.js';
 import { type NormOrder, cond, matrixNorm } from './norms.js';
 import { type LsaFitOptions, fitLsa } from './lsa/fit.js';
 import { embedTexts } from './lsa/embed.js';
+import { type CachedEmbedArgs, embedWithCachedModel } from './lsa/embedder-cache.js';
 import type { LsaModel } from './lsa/model.js';
 import { pinv } from './pinv.js';
 import type { ProgressReporter } from './progress.js';
@@ -137,6 +138,8 @@ export const operations = {
   tfjsMemory: (_engine: LinalgEngine, _args: Record<string, never>) => tfjsMemory(),
   fitLsa: (engine: LinalgEngine, args: { texts: string[] } & LsaFitOptions, report?: ProgressReporter) => fitLsa(engine, args.texts, args, report),
   embedLsa: (_engine: LinalgEngine, args: { model: LsaModel; texts: string[] }) => ({ embeddings: embedTexts(args.model, args.texts) }),
+  /** Embeds with a stored embedder kept in this worker; see lsa/embedder-cache.ts for the two-step protocol. */
+  embedLsaCached: (_engine: LinalgEngine, args: CachedEmbedArgs) => embedWithCachedModel(args),
   /** Busy-waits for `ms` milliseconds; lets tests and drills hold a worker without depending on input sizes. */
   sleep: (_engine: LinalgEngine, args: { ms: number }) => {
     const until = Date.now() + args.ms;

@@ -25,6 +25,8 @@ export interface CollectionRecord {
   hnswEfConstruction: number;
   /** ISO 8601 timestamp. */
   createdAt: string;
+  /** Embedder that turns document texts and text queries into vectors, or null. */
+  embedderId: string | null;
 }
 
 export interface NewCollection {
@@ -35,6 +37,7 @@ export interface NewCollection {
   model: string | null;
   hnswM: number;
   hnswEfConstruction: number;
+  embedderId?: string | null;
 }
 
 /** pgvector's distance operator and HNSW operator class of each metric. */
@@ -60,9 +63,10 @@ interface CollectionRow {
   hnsw_m: number;
   hnsw_ef_construction: number;
   created_at: Date | string;
+  embedder_id: string | null;
 }
 
-const COLLECTION_COLUMNS = 'id, tenant, name, dimensions, metric, model, hnsw_m, hnsw_ef_construction, created_at';
+const COLLECTION_COLUMNS = 'id, tenant, name, dimensions, metric, model, hnsw_m, hnsw_ef_construction, created_at, embedder_id';
 
 function toRecord(row: CollectionRow): CollectionRecord {
   return {
@@ -75,6 +79,7 @@ function toRecord(row: CollectionRow): CollectionRecord {
     hnswM: Number(row.hnsw_m),
     hnswEfConstruction: Number(row.hnsw_ef_construction),
     createdAt: new Date(row.created_at).toISOString(),
+    embedderId: row.embedder_id ?? null,
   };
 }
 
@@ -84,10 +89,10 @@ function toRecord(row: CollectionRow): CollectionRecord {
  */
 export async function insertCollection(tx: Queryable, collection: NewCollection): Promise<CollectionRecord> {
   const { rows } = await tx.query<CollectionRow>(
-    `INSERT INTO collections (tenant, name, dimensions, metric, model, hnsw_m, hnsw_ef_construction)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+    `INSERT INTO collections (tenant, name, dimensions, metric, model, hnsw_m, hnsw_ef_construction, embedder_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      RETURNING ${COLLECTION_COLUMNS}`,
-    [collection.tenant, collection.name, collection.dimensions, collection.metric, collection.model, collection.hnswM, collection.hnswEfConstruction],
+    [collection.tenant, collection.name, collection.dimensions, collection.metric, collection.model, collection.hnswM, collection.hnswEfConstruction, collection.embedderId ?? null],
   );
   const record = toRecord(rows[0]!);
   const table = documentsTable(record.id);
@@ -134,4 +139,13 @@ export async function deleteCollection(tx: Queryable, tenant: string, name: stri
   if (!rows[0]) return false;
   await tx.exec(`DROP TABLE IF EXISTS ${documentsTable(Number(rows[0].id))}`);
   return true;
+}
+
+/** Names (or, with null, removes) the collection's embedder; undefined when there is no such collection. */
+export async function setCollectionEmbedder(db: Queryable, tenant: string, name: string, embedderId: string | null): Promise<CollectionRecord | undefined> {
+  const { rows } = await db.query<CollectionRow>(
+    `UPDATE collections SET embedder_id = $3 WHERE tenant = $1 AND name = $2 RETURNING ${COLLECTION_COLUMNS}`,
+    [tenant, name, embedderId],
+  );
+  return rows[0] ? toRecord(rows[0]) : undefined;
 }

@@ -203,3 +203,11 @@ function integer(value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) throw new Error(`Expected a positive integer, got ${value}.`);
   return value;
 }
+
+/** Ids and texts of the documents that have a non-empty text, in id order (an LSA fit on a collection reads these). */
+export async function readTexts(db: Queryable, collectionId: number): Promise<Array<{ id: string; text: string }>> {
+  const { rows } = await db.query<{ id: string; text: string }>(
+    `SELECT external_id AS id, text FROM ${documentsTable(collectionId)} WHERE text IS NOT NULL AND text <> '' ORDER BY external_id`,
+  );
+  return rows;
+}

@@ -52,6 +52,7 @@ export const REST_OPERATIONS: RestOperation[] = [
   { field: 'loraCombine', path: '/v1/lora/combine', description: 'Combine several adapters (cat, svd, linear, ties, dare, magnitude_prune).' },
   { field: 'loraAnalyze', path: '/v1/lora/analyze', description: 'Spectrum, effective rank and parameter counts of an adapter update.' },
   { field: 'randomFourierFeatures', path: '/v1/positional/random-fourier', description: 'Random Fourier features and their Gram structure.' },
+  { field: 'clinicalSimilar', path: '/v1/clinical/similar', description: 'Clinical notes similar to a stored note or a text, with clinical filters.' },
 ];
 
 export function restOperationTypeDefs(operations: RestOperation[]): string {

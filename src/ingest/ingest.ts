@@ -25,6 +25,8 @@ export interface IngestTarget {
   dimensions?: number;
   metric?: Metric;
   model?: string;
+  /** Embedder of a new collection (its dimensions are then the default), or the one an existing collection must name. */
+  embedder?: string;
   batchSize: number;
 }
 
@@ -78,10 +80,20 @@ export async function ingestDocuments(
 
 async function ensureCollection(store: EmbeddingStore, target: IngestTarget, firstBatch: IngestDocument[]): Promise<boolean> {
   try {
-    await store.getCollection(target.collection);
+    const existing = await store.getCollection(target.collection);
+    if (target.embedder !== undefined && existing.embedder !== target.embedder) {
+      throw new Error(
+        `Collection ${JSON.stringify(target.collection)} names embedder ${JSON.stringify(existing.embedder)}, not ${JSON.stringify(target.embedder)}: ` +
+          'set it with PATCH /v1/collections/NAME first, or ingest into a new collection.',
+      );
+    }
     return false;
   } catch (error) {
     if (!(error instanceof DomainError && error.code === 'COLLECTION_NOT_FOUND')) throw error;
+  }
+  if (target.embedder !== undefined) {
+    await store.createCollection({ name: target.collection, dimensions: target.dimensions, metric: target.metric, model: target.model, embedder: target.embedder });
+    return true;
   }
   const dimensions = target.dimensions ?? firstBatch.find((document) => document.embedding)?.embedding?.length;
   if (dimensions === undefined) {
@@ -113,13 +125,19 @@ export interface CsvColumns {
   embedding?: string;
   /** Columns copied into metadata (as strings); default: every column not used above. */
   metadata?: string[];
+  /** Leave out records whose text cell is empty or blank, counting them in `stats.skippedEmptyText`. */
+  skipEmptyText?: boolean;
+}
+
+export interface CsvStats {
+  skippedEmptyText: number;
 }
 
 /**
  * Reads CSV records as documents, by column name from the header record. Empty metadata cells are left out.
  * NOTE: metadata values stay strings, so number range filters do not match them (ISO date ranges do).
  */
-export async function* csvDocuments(input: InputFile, columns: CsvColumns): AsyncGenerator<IngestDocument, void, void> {
+export async function* csvDocuments(input: InputFile, columns: CsvColumns, stats: CsvStats = { skippedEmptyText: 0 }): AsyncGenerator<IngestDocument, void, void> {
   let header: string[] | undefined;
   let index: { id: number; text: number; embedding: number; metadata: Array<[string, number]> } | undefined;
   let recordNumber = 0;
@@ -132,6 +150,11 @@ export async function* csvDocuments(input: InputFile, columns: CsvColumns): Asyn
       continue;
     }
     if (record.length === 1 && record[0] === '') continue;
+
+    if (columns.skipEmptyText && index.text >= 0 && (record[index.text] ?? '').trim() === '') {
+      stats.skippedEmptyText++;
+      continue;
+    }
 
     const source = `record ${recordNumber}`;
     const id = record[index.id] ?? '';

@@ -4,7 +4,7 @@ import { type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requirePrincipal } from '../auth/authenticate.js';
 import type { EmbeddingStore } from '../services/embedding-store.js';
 
-import { AnalogyBody, CollectionParams, CreateCollectionBody, DocumentParams, RelationsBody, SearchBody, StoreReplies, UpsertBody } from './store-schemas.js';
+import { AnalogyBody, CollectionParams, CreateCollectionBody, DocumentParams, RelationsBody, SearchBody, StoreReplies, UpdateCollectionBody, UpsertBody } from './store-schemas.js';
 
 export async function collectionRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -35,6 +35,18 @@ export async function collectionRoutes(fastify: FastifyInstance): Promise<void> 
     handler: async (request) => storeOf(request).getCollection(request.params.name),
   });
 
+  app.patch('/v1/collections/:name', {
+    schema: {
+      tags,
+      summary: 'Name or remove the collection\'s embedder.',
+      description: 'Body: { embedder: id | null }. The embedder\'s dimensions must be the collection\'s (422 EMBEDDER_MISMATCH). Reply: the collection.',
+      params: CollectionParams,
+      body: UpdateCollectionBody,
+      response: StoreReplies,
+    },
+    handler: async (request) => storeOf(request).setEmbedder(request.params.name, request.body.embedder),
+  });
+
   app.delete('/v1/collections/:name', {
     schema: { tags, summary: 'Delete a collection and all its documents.', params: CollectionParams, response: StoreReplies },
     handler: async (request) => storeOf(request).deleteCollection(request.params.name),
@@ -45,8 +57,9 @@ export async function collectionRoutes(fastify: FastifyInstance): Promise<void> 
       tags,
       summary: 'Insert or replace documents by id, all or none.',
       description:
-        'Body: { documents: [{ id, embedding, metadata, text }] }, up to 10,000 per request. A document without embedding is stored but never a ' +
-        'search hit. Reply: { collection, upserted, inserted, updated }. Any invalid document rejects the whole batch before SQL runs.',
+        'Body: { documents: [{ id, embedding, metadata, text }] }, up to 10,000 per request. In a collection that names an embedder, a document ' +
+        'with text and no embedding is embedded from its text. A document without embedding is stored but never a search hit. ' +
+        'Reply: { collection, upserted, inserted, updated }. Any invalid document rejects the whole batch before SQL runs.',
       params: CollectionParams,
       body: UpsertBody,
       response: StoreReplies,
@@ -73,7 +86,7 @@ export async function collectionRoutes(fastify: FastifyInstance): Promise<void> 
       tags,
       summary: 'k nearest documents to a vector or to a stored document.',
       description:
-        'Body: { vector | id, k, filter, excludeSame, exact, minSimilarity }. A search by id leaves the query document out. With the HNSW index, ' +
+        'Body: { vector | id | text, k, filter, excludeSame, exact, minSimilarity }; text needs a collection that names an embedder. A search by id leaves the query document out. With the HNSW index, ' +
         'filtered searches continue (pgvector iterative scans) until k documents match or HNSW_MAX_SCAN_TUPLES index entries were read. ' +
         'Reply: { collection, method: "hnsw" | "exact", k, scanLimitReached, hits: [{ id, similarity, distance, metadata }] }, nearest first.',
       params: CollectionParams,

@@ -36,6 +36,12 @@ export const Filter = Type.Unsafe<unknown>({
   examples: [{ specialty: { in: ['Cardiology', 'Neurology'] }, date: { gte: '2024-01-01' } }],
 });
 
+export const EmbedderId = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  description: 'Id of a stored embedder (POST /v1/embedders). Documents with text and no embedding are then embedded from the text.',
+});
+
 export const K = Type.Integer({ minimum: 1, maximum: MAX_K, default: 10, description: `Hits to return, 1 to ${MAX_K}.` });
 export const Exact = Type.Boolean({ default: false, description: 'true: exact sequential scan instead of the HNSW index.' });
 export const MinSimilarity = Type.Number({
@@ -43,12 +49,20 @@ export const MinSimilarity = Type.Number({
 });
 
 export const CollectionParams = Type.Object({ name: CollectionName });
+
+export const UpdateCollectionBody = Type.Object(
+  { embedder: Type.Union([EmbedderId, Type.Null()], { description: 'Embedder of text-only documents and text queries; null removes it.' }) },
+  { additionalProperties: false },
+);
 export const DocumentParams = Type.Object({ name: CollectionName, id: DocumentId });
 
 export const CreateCollectionBody = Type.Object(
   {
     name: CollectionName,
-    dimensions: Type.Integer({ minimum: 1, maximum: 2000, description: 'Vector length; at most 2,000, the HNSW limit for pgvector `vector`.' }),
+    dimensions: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 2000, description: 'Vector length; at most 2,000, the HNSW limit for pgvector `vector`. Default with an embedder: its dimensions.' }),
+    ),
+    embedder: Type.Optional(EmbedderId),
     metric: Type.Optional(StringEnum(['cosine', 'l2', 'inner_product'], { description: 'Distance of the index and of searches; default cosine.' })),
     model: Type.Optional(Type.String({ maxLength: 256, description: 'Id of the embedding model that produced the vectors.' })),
     hnsw: Type.Optional(
@@ -86,6 +100,7 @@ export const SearchBody = Type.Object(
   {
     vector: Type.Optional(Vector),
     id: Type.Optional(DocumentId),
+    text: Type.Optional(Type.String({ minLength: 1, description: "Query text, embedded with the collection's embedder." })),
     k: Type.Optional(K),
     filter: Type.Optional(Filter),
     excludeSame: Type.Optional(

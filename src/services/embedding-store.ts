@@ -13,9 +13,10 @@ import {
   insertCollection,
   listCollections,
   type Metric,
+  setCollectionEmbedder,
 } from '../db/collections.js';
 import { type Database, sqlState } from '../db/database.js';
-import { deleteDocument, type DocumentInput, findNearest, getDocuments, type NearestRow, type StoredDocument, upsertDocuments } from '../db/documents.js';
+import { deleteDocument, type DocumentInput, findNearest, getDocuments, type NearestRow, readTexts, type StoredDocument, upsertDocuments } from '../db/documents.js';
 import type { FilterCondition } from '../db/filter-sql.js';
 import { DomainError } from '../errors.js';
 import { readFilter } from './metadata-filter.js';
@@ -31,11 +32,24 @@ export interface StoreSettings {
 /** Largest k of a search: pgvector caps hnsw.ef_search, which must be ≥ k, at 1,000. */
 export const MAX_K = 1000;
 
+/**
+ * Turns texts into vectors with a stored embedder. The app connects the embedder service here, so that collections
+ * naming an embedder accept text-only documents and text queries.
+ */
+export interface TextEmbedder {
+  /** Vector length of the embedder; rejects with EMBEDDER_NOT_FOUND when no embedder has that id. */
+  dimensions(embedderId: string): Promise<number>;
+  /** One vector per text, in order; a text with no vocabulary term gives a zero vector. */
+  embed(embedderId: string, texts: string[]): Promise<number[][]>;
+}
+
 export interface CollectionView {
   name: string;
   dimensions: number;
   metric: Metric;
   model: string | null;
+  /** Id of the embedder of text-only documents and text queries, or null. */
+  embedder: string | null;
   hnsw: { m: number; efConstruction: number };
   createdAt: string;
   documentCount?: number;
@@ -82,6 +96,8 @@ interface SharedState {
    * it. Its table, named by an id that is never reused, is then gone, so `#withCollection` reloads the record.
    */
   collections: Map<string, CollectionRecord>;
+  /** The embedder service, shared by every tenant's view; set by `useTextEmbedder`. */
+  textEmbedder: TextEmbedder | undefined;
 }
 
 /**
@@ -97,7 +113,7 @@ export class EmbeddingStore {
   /** `open` runs on first use (or on `database()`), so an app that never touches the store never opens it. */
   constructor(open: () => Promise<Database>, settings: StoreSettings, tenant: string = DEFAULT_TENANT, shared?: SharedState) {
     this.#settings = settings;
-    this.#shared = shared ?? { open, database: undefined, opened: undefined, collections: new Map() };
+    this.#shared = shared ?? { open, database: undefined, opened: undefined, collections: new Map(), textEmbedder: undefined };
     this.tenant = tenant;
   }
 
@@ -105,6 +121,11 @@ export class EmbeddingStore {
   forTenant(tenant: string): EmbeddingStore {
     if (tenant === this.tenant) return this;
     return new EmbeddingStore(this.#shared.open, this.#settings, tenant, this.#shared);
+  }
+
+  /** Connects the embedder service; without one, collections cannot name an embedder. */
+  useTextEmbedder(embedder: TextEmbedder): void {
+    this.#shared.textEmbedder = embedder;
   }
 
   /** Opens and migrates the database on first call; a failed open is retried on the next call. */
@@ -141,14 +162,33 @@ export class EmbeddingStore {
     return `${this.tenant}\u0000${name}`;
   }
 
-  async createCollection(request: { name: string; dimensions: number; metric?: Metric; model?: string; hnsw?: { m?: number; efConstruction?: number } }): Promise<CollectionView> {
+  /** With `embedder`, `dimensions` may be left out and defaults to the embedder's; a different value is rejected. */
+  async createCollection(request: {
+    name: string;
+    dimensions?: number;
+    metric?: Metric;
+    model?: string;
+    embedder?: string;
+    hnsw?: { m?: number; efConstruction?: number };
+  }): Promise<CollectionView> {
     const db = await this.database();
+    let dimensions = request.dimensions;
+    if (request.embedder !== undefined) {
+      const embedderDimensions = await this.#embedder().dimensions(request.embedder);
+      if (dimensions !== undefined && dimensions !== embedderDimensions) {
+        throw new DomainError('EMBEDDER_MISMATCH', { embedder: request.embedder, embedderDimensions, collection: request.name, dimensions });
+      }
+      dimensions = embedderDimensions;
+    }
+    if (dimensions === undefined) throw new DomainError('INVALID_REQUEST', { path: '/dimensions', reason: 'give dimensions, or an embedder whose dimensions the collection takes' });
+
     try {
       const record = await db.transaction((tx) =>
         insertCollection(tx, {
           tenant: this.tenant,
           name: request.name,
-          dimensions: request.dimensions,
+          dimensions,
+          embedderId: request.embedder ?? null,
           metric: request.metric ?? 'cosine',
           model: request.model ?? null,
           hnswM: request.hnsw?.m ?? this.#settings.hnswM,
@@ -161,6 +201,28 @@ export class EmbeddingStore {
       if (sqlState(error) === '23505') throw new DomainError('COLLECTION_EXISTS', { collection: request.name });
       throw error;
     }
+  }
+
+  /** Names the collection's embedder, or removes it with null; its dimensions must be the collection's. */
+  async setEmbedder(name: string, embedderId: string | null): Promise<CollectionView> {
+    const db = await this.database();
+    if (embedderId !== null) {
+      const record = await this.#withCollection(db, name, async (found) => found);
+      const embedderDimensions = await this.#embedder().dimensions(embedderId);
+      if (embedderDimensions !== record.dimensions) {
+        throw new DomainError('EMBEDDER_MISMATCH', { embedder: embedderId, embedderDimensions, collection: name, dimensions: record.dimensions });
+      }
+    }
+    const updated = await setCollectionEmbedder(db, this.tenant, name, embedderId);
+    if (!updated) throw new DomainError('COLLECTION_NOT_FOUND', { collection: name });
+    this.#shared.collections.set(this.#cacheKey(name), updated);
+    return { ...view(updated), documentCount: await countDocuments(db, updated.id) };
+  }
+
+  /** Ids and non-empty texts of the collection's documents, in id order. */
+  async collectionTexts(name: string): Promise<Array<{ id: string; text: string }>> {
+    const db = await this.database();
+    return this.#withCollection(db, name, (record) => readTexts(db, record.id));
   }
 
   async listCollections(): Promise<CollectionView[]> {
@@ -181,7 +243,8 @@ export class EmbeddingStore {
   }
 
   /**
-   * Inserts or replaces the documents by id, all or none: one transaction, every document validated first.
+   * Inserts or replaces the documents by id, all or none: one transaction, every document validated first. In a
+   * collection that names an embedder, a document with a non-empty text and no embedding is embedded from its text.
    */
   async upsertDocuments(
     name: string,
@@ -197,6 +260,7 @@ export class EmbeddingStore {
         const embedding = document.embedding === undefined || document.embedding === null ? null : readVector(document.embedding, `/documents/${i}/embedding`, record);
         return { id: document.id, metadata: document.metadata ?? {}, embedding, text: document.text ?? null };
       });
+      await this.#embedTexts(db, record, inputs);
       // One lock order for every batch, so concurrent upserts of the same ids wait for each other instead of deadlocking.
       inputs.sort(compareIds);
 
@@ -246,10 +310,11 @@ export class EmbeddingStore {
    */
   async search(
     name: string,
-    request: { vector?: unknown; id?: string; k?: number; filter?: unknown; excludeSame?: string[]; exact?: boolean; minSimilarity?: number },
+    request: { vector?: unknown; id?: string; text?: string; k?: number; filter?: unknown; excludeSame?: string[]; exact?: boolean; minSimilarity?: number },
   ): Promise<SearchReply> {
-    if ((request.vector === undefined) === (request.id === undefined)) {
-      throw new DomainError('INVALID_REQUEST', { path: '/', reason: 'give exactly one of vector and id' });
+    const queries = [request.vector, request.id, request.text].filter((query) => query !== undefined).length;
+    if (queries !== 1) {
+      throw new DomainError('INVALID_REQUEST', { path: '/', reason: 'give exactly one of vector, id and text' });
     }
     const db = await this.database();
     return this.#withCollection(db, name, async (record) => {
@@ -266,9 +331,9 @@ export class EmbeddingStore {
         }
       } else {
         if (request.excludeSame && request.excludeSame.length > 0) {
-          throw new DomainError('INVALID_FILTER', { path: '/excludeSame', reason: 'excludeSame compares with the query document, so it needs a search by id; with a vector, use a filter with ne' });
+          throw new DomainError('INVALID_FILTER', { path: '/excludeSame', reason: 'excludeSame compares with the query document, so it needs a search by id; with a vector or text, use a filter with ne' });
         }
-        vector = readVector(request.vector, '/vector', record);
+        vector = request.text !== undefined ? await this.#embedQuery(db, record, request.text, '/text') : readVector(request.vector, '/vector', record);
       }
 
       return this.#rank(db, record, vector, {
@@ -342,6 +407,46 @@ export class EmbeddingStore {
       });
       return { ...reply, candidates: { ...candidates, subject: request.subject } };
     });
+  }
+
+  #embedder(): TextEmbedder {
+    const embedder = this.#shared.textEmbedder;
+    if (!embedder) throw new Error('No text embedder is connected to the embedding store.');
+    return embedder;
+  }
+
+  /**
+   * The collection's embedder id, reloading the record once when the cached one names none: another instance may
+   * have set it since. NOTE: a cached record whose embedder another instance replaced keeps the old one.
+   */
+  async #embedderOf(db: Database, record: CollectionRecord): Promise<string | null> {
+    if (record.embedderId !== null) return record.embedderId;
+    const fresh = await findCollection(db, this.tenant, record.name);
+    if (fresh && fresh.id === record.id) {
+      this.#shared.collections.set(this.#cacheKey(record.name), fresh);
+      return fresh.embedderId;
+    }
+    return null;
+  }
+
+  /** Fills in the embeddings of text-only documents, in place, with one call to the embedder. */
+  async #embedTexts(db: Database, record: CollectionRecord, inputs: DocumentInput[]): Promise<void> {
+    const textOnly = inputs.map((input, i) => ({ input, i })).filter(({ input }) => input.embedding === null && input.text !== null && input.text.trim() !== '');
+    if (textOnly.length === 0) return;
+    const embedderId = await this.#embedderOf(db, record);
+    if (embedderId === null) return;
+
+    const vectors = await this.#embedder().embed(embedderId, textOnly.map(({ input }) => input.text!));
+    textOnly.forEach(({ input, i }, j) => {
+      input.embedding = checkTextEmbedding(vectors[j]!, `/documents/${i}/text`, record);
+    });
+  }
+
+  async #embedQuery(db: Database, record: CollectionRecord, text: string, path: string): Promise<number[]> {
+    const embedderId = await this.#embedderOf(db, record);
+    if (embedderId === null) throw new DomainError('COLLECTION_WITHOUT_EMBEDDER', { collection: record.name, path });
+    const [vector] = await this.#embedder().embed(embedderId, [text]);
+    return checkTextEmbedding(vector!, path, record);
   }
 
   async #rank(db: Database, record: CollectionRecord, vector: readonly number[], options: RankOptions): Promise<SearchReply> {
@@ -431,9 +536,18 @@ function view(record: CollectionRecord): CollectionView {
     dimensions: record.dimensions,
     metric: record.metric,
     model: record.model,
+    embedder: record.embedderId,
     hnsw: { m: record.hnswM, efConstruction: record.hnswEfConstruction },
     createdAt: record.createdAt,
   };
+}
+
+/** Checks an embedding made from the text at `path`; one with no vocabulary word is zero and has no cosine. */
+function checkTextEmbedding(vector: number[], path: string, record: CollectionRecord): number[] {
+  if (record.metric === 'cosine' && vector.every((x) => Math.fround(x) === 0)) {
+    throw new DomainError('ZERO_NORM_VECTOR', { path, what: 'embedding of the text', reason: "its cosine is undefined (none of its words is in the embedder's vocabulary)" });
+  }
+  return readVector(vector, path, record);
 }
 
 /** Similarity from pgvector's distance; undefined for a non-finite distance, which validated input cannot produce. */

@@ -1,9 +1,9 @@
 /**
- * LSA use cases that the embedder endpoints will call: fit a model on texts, and embed texts with a model. Both
+ * LSA use cases that the embedder service calls: fit a model on texts, and embed texts with a model. Both
  * check their input here, with JSON pointers into the request body, and run the compute in the worker pool.
  *
- * Storage is not part of this layer yet: `fitLsaService` returns the model (typed arrays, structured-cloneable) and
- * its JSON form comes from lsa-model-codec.ts.
+ * Storage is not part of this layer: `fitLsaService` returns the model (typed arrays, structured-cloneable), and
+ * embedders.ts stores it in the database.
  */
 
 import type { LsaFitOptions } from '../compute/lsa/fit.js';
@@ -45,7 +45,8 @@ export interface LsaFitSummary {
 /** Largest power-iteration count accepted; beyond about 10 the singular values no longer change in float64. */
 const MAX_POWER_ITERATIONS = 30;
 
-export async function fitLsaService(deps: LsaDeps, body: LsaFitRequest, onProgress?: ProgressReporter): Promise<LsaFitSummary> {
+/** Checks a fit request before it is queued: texts, and the settings with JSON pointers into the request body. */
+export function checkLsaFitRequest(body: LsaFitRequest): void {
   checkTexts(body.texts, '/texts');
   checkInteger(body.dimensions, '/dimensions', 1, Number.MAX_SAFE_INTEGER);
   checkInteger(body.minDf, '/minDf', 1, body.texts.length, 'a document count from 1 to the number of texts');
@@ -54,6 +55,10 @@ export async function fitLsaService(deps: LsaDeps, body: LsaFitRequest, onProgre
   if (body.maxDf !== undefined && !(body.maxDf > 0 && body.maxDf <= 1)) {
     throw new DomainError('INVALID_PARAMETER', { path: '/maxDf', value: body.maxDf, reason: 'maxDf is a fraction of the documents, greater than 0 and at most 1' });
   }
+}
+
+export async function fitLsaService(deps: LsaDeps, body: LsaFitRequest, onProgress?: ProgressReporter): Promise<LsaFitSummary> {
+  checkLsaFitRequest(body);
 
   const options: LsaFitOptions = {
     dimensions: body.dimensions,
@@ -81,8 +86,8 @@ export async function fitLsaService(deps: LsaDeps, body: LsaFitRequest, onProgre
 /**
  * Returns texts×k embeddings (Vᵀ·x per text, see compute/lsa/model.ts); a text with no known term gives zeros.
  *
- * NOTE: the whole model is copied to the worker on every call (8 bytes × vocabulary × k, about 40 MB for MTSamples
- * at k = 256). Store-backed endpoints that embed often should keep models in the workers instead.
+ * The whole model is copied to the worker on every call (8 bytes × vocabulary × k, about 40 MB for MTSamples at
+ * k = 256). Stored embedders avoid that through a per-worker cache (see embedders.ts).
  */
 export async function embedLsaService(deps: LsaDeps, model: LsaModel, body: { texts: string[] }): Promise<Dense> {
   checkTexts(body.texts, '/texts');
@@ -90,7 +95,7 @@ export async function embedLsaService(deps: LsaDeps, model: LsaModel, body: { te
   return embeddings;
 }
 
-function checkTexts(texts: unknown, path: string): asserts texts is string[] {
+export function checkTexts(texts: unknown, path: string): asserts texts is string[] {
   if (!Array.isArray(texts)) throw new DomainError('INVALID_REQUEST', { path, reason: 'expected an array of strings' });
   if (texts.length === 0) throw new DomainError('INVALID_PARAMETER', { path, value: texts, reason: 'send at least one text' });
   texts.forEach((text, i) => {

@@ -5,7 +5,7 @@ import { DomainError } from '../../src/errors.js';
 import { readFilter } from '../../src/services/metadata-filter.js';
 import { FLOAT32_MAX, readVector } from '../../src/services/vector-input.js';
 
-const cosine: CollectionRecord = { id: 1, tenant: 'default', name: 'c', dimensions: 2, metric: 'cosine', model: null, hnswM: 16, hnswEfConstruction: 64, createdAt: '' };
+const cosine: CollectionRecord = { id: 1, tenant: 'default', name: 'c', dimensions: 2, metric: 'cosine', model: null, hnswM: 16, hnswEfConstruction: 64, createdAt: '', embedderId: null };
 
 function rejection(action: () => unknown): DomainError {
   try {
