@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { Database } from '../../src/db/database.js';
+import { createCollection, makeStoreApp, request, storeModes, uniqueName } from './store-helpers.js';
+
+for (const mode of storeModes) {
+  describe.skipIf(mode.skipReason !== undefined)(`analytics on stored collections (${mode.name})`, () => {
+    let database: Database;
+    let app: FastifyInstance;
+    const created: string[] = [];
+
+    const collection = async (prefix: string, body: Record<string, unknown>): Promise<string> => {
+      const name = uniqueName(prefix);
+      await createCollection(app, { name, ...body });
+      created.push(name);
+      return name;
+    };
+
+    beforeAll(async () => {
+      database = await mode.open();
+      app = await makeStoreApp(database);
+    });
+
+    afterAll(async () => {
+      for (const name of created) await request(app, 'DELETE', `/v1/collections/${name}`);
+      await app?.close();
+      await database?.close();
+    });
+
+    it('k-means clusters a collection by id and writes the labels back', async () => {
+      const name = await collection('kmeans', { dimensions: 2, metric: 'l2' });
+      // Two groups: a1…a3 around (0, 0) and b1…b3 around (10, 10); c has no embedding and is never read.
+      const documents = [
+        { id: 'a1', embedding: [0, 0], metadata: { keep: 'yes' } },
+        { id: 'a2', embedding: [1, 0] },
+        { id: 'a3', embedding: [0, 1] },
+        { id: 'b1', embedding: [10, 10] },
+        { id: 'b2', embedding: [11, 10] },
+        { id: 'b3', embedding: [10, 11] },
+        { id: 'c', metadata: { note: 'no embedding' } },
+      ];
+      expect((await request(app, 'POST', `/v1/collections/${name}/documents`, { documents })).status).toBe(200);
+
+      const reply = await request(app, 'POST', '/v1/clustering/kmeans', { collection: name, k: 2, writeLabelsTo: 'cluster' });
+      expect(reply.status).toBe(200);
+      expect(reply.body.ids).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'b3']);
+      expect(reply.body.source).toEqual({ collection: name, matching: 6, sampleSize: 6, exhaustive: true, sampleSeed: 0 });
+      const [a, , , b] = reply.body.labels;
+      expect(a).not.toBe(b);
+      expect(reply.body.labels).toEqual([a, a, a, b, b, b]);
+      expect(reply.body.sizes).toEqual([3, 3]);
+      // Each group's squared distances to its mean (1/3, 1/3): 2/9 + 5/9 + 5/9 = 4/3; two groups give 8/3.
+      expect(reply.body.inertia).toBeCloseTo(8 / 3, 10);
+      expect(reply.body.labelsWritten).toEqual({ key: 'cluster', documents: 6 });
+
+      const a1 = await request(app, 'GET', `/v1/collections/${name}/documents/a1`);
+      expect(a1.body.metadata).toEqual({ keep: 'yes', cluster: a });
+      const b2 = await request(app, 'GET', `/v1/collections/${name}/documents/b2`);
+      expect(b2.body.metadata).toEqual({ cluster: b });
+      const c = await request(app, 'GET', `/v1/collections/${name}/documents/c`);
+      expect(c.body.metadata).toEqual({ note: 'no embedding' });
+
+      // A filter on the written key clusters one group alone.
+      const filtered = await request(app, 'POST', '/v1/clustering/kmeans', { collection: name, k: 1, filter: { cluster: b } });
+      expect(filtered.body.ids).toEqual(['b1', 'b2', 'b3']);
+      expect(filtered.body.centroids).toEqual([[31 / 3, 31 / 3]].map((row) => row.map((x) => expect.closeTo(x, 6))));
+    });
+
+    it('samples a collection deterministically under the cap', async () => {
+      const name = await collection('kmeans-sample', { dimensions: 3 });
+      const documents = Array.from({ length: 40 }, (_, i) => ({ id: `d${String(i).padStart(2, '0')}`, embedding: [1 + (i % 4), 1 + (i % 5), 1 + (i % 7)] }));
+      await request(app, 'POST', `/v1/collections/${name}/documents`, { documents });
+
+      const first = await request(app, 'POST', '/v1/clustering/kmeans', { collection: name, k: 2, sampleSize: 10, seed: 7 });
+      const again = await request(app, 'POST', '/v1/clustering/kmeans', { collection: name, k: 2, sampleSize: 10, seed: 7 });
+      expect(first.status).toBe(200);
+      expect(first.body.source).toEqual({ collection: name, matching: 40, sampleSize: 10, exhaustive: false, sampleSeed: 7 });
+      expect(first.body.ids).toHaveLength(10);
+      expect([...first.body.ids].sort()).toEqual(first.body.ids);
+      expect(again.body.ids).toEqual(first.body.ids);
+      expect(again.body.labels).toEqual(first.body.labels);
+    });
+
+    it('rejects a bad collection input with catalogue codes', async () => {
+      const name = await collection('kmeans-errors', { dimensions: 2 });
+      const missing = await request(app, 'POST', '/v1/clustering/kmeans', { collection: uniqueName('absent'), k: 2 });
+      expect(missing.status).toBe(404);
+      expect(missing.body.code).toBe('COLLECTION_NOT_FOUND');
+
+      const empty = await request(app, 'POST', '/v1/clustering/kmeans', { collection: name, k: 1 });
+      expect(empty.status).toBe(400);
+      expect(empty.body.code).toBe('EMPTY_MATRIX');
+
+      const both = await request(app, 'POST', '/v1/clustering/kmeans', { collection: name, vectors: [[1, 2]], k: 1 });
+      expect(both.body.code).toBe('INVALID_REQUEST');
+
+      const stray = await request(app, 'POST', '/v1/clustering/kmeans', { vectors: [[1, 2]], k: 1, writeLabelsTo: 'x' });
+      expect(stray.status).toBe(400);
+      expect(stray.body).toMatchObject({ code: 'INVALID_REQUEST', path: '/writeLabelsTo' });
+    });
+  });
+}
