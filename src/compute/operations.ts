@@ -32,6 +32,7 @@ import { membership, projection } from './span.js';
 import { directSum, sumAndIntersection } from './subspace-sum.js';
 import { superposition } from './superposition.js';
 import { type AllocationOptions, type LayerUpdate, allocateRanks } from './adalora.js';
+import { fitAffineMap, type ShrinkTarget } from './affine-map.js';
 import { type AlignmentOptions, applyAlignment, fitAlignment } from './alignment.js';
 import { type KMeansOptions, kmeans, kmeansSelectK } from './kmeans.js';
 import { type AdapterUpdate, type ProtectedInput, projectAdapter } from './lora-null.js';
@@ -91,6 +92,7 @@ export const operations = {
   kmeans: (_engine: LinalgEngine, args: { x: Dense; k: number } & KMeansOptions) => kmeans(args.x, args.k, args),
   kmeansSelectK: (_engine: LinalgEngine, args: { x: Dense; kRange: [number, number] } & KMeansOptions) => kmeansSelectK(args.x, args.kRange, args),
   alignmentFit: (engine: LinalgEngine, args: { x: Dense; y: Dense } & AlignmentOptions) => fitAlignment(engine, args.x, args.y, args),
+  affineMapFit: (engine: LinalgEngine, args: { s: Dense; o: Dense; ridge: number; shrinkTo: ShrinkTarget }) => fitAffineMap(engine, args.s, args.o, args.ridge, args.shrinkTo),
   alignmentApply: (_engine: LinalgEngine, args: { map: Dense; vectors: Dense }) => ({ mapped: applyAlignment(args.map, args.vectors) }),
   adaloraAllocate: (engine: LinalgEngine, args: { layers: LayerUpdate[] } & AllocationOptions) => allocateRanks(engine, args.layers, args),
   nf4Quantize: (_engine: LinalgEngine, args: { w: Dense; blockSize: number; lora?: { b: Dense; a: Dense; scaling: number } }) => {

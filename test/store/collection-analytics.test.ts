@@ -99,5 +99,48 @@ for (const mode of storeModes) {
       expect(stray.status).toBe(400);
       expect(stray.body).toMatchObject({ code: 'INVALID_REQUEST', path: '/writeLabelsTo' });
     });
+    it('fits an affine relation map exactly and finds held-out objects', async () => {
+      const name = await collection('relations', { dimensions: 2, metric: 'l2' });
+      // o = W·s + b with W = [[0, −1], [1, 0]] (a quarter turn) and b = (1, 2).
+      const subjects: Record<string, number[]> = { s1: [1, 0], s2: [0, 1], s3: [1, 1], s4: [2, 1] };
+      const objects: Record<string, number[]> = { o1: [1, 3], o2: [0, 2], o3: [0, 3], o4: [0, 4] };
+      const documents = Object.entries({ ...subjects, ...objects }).map(([id, embedding]) => ({ id, embedding }));
+      await request(app, 'POST', `/v1/collections/${name}/documents`, { documents });
+      const pairs = ['1', '2', '3', '4'].map((i) => ({ subject: `s${i}`, object: `o${i}` }));
+
+      const whole = await request(app, 'POST', `/v1/collections/${name}/relations/fit`, { pairs, testFraction: 0, normalize: false, returnMap: true, exact: true });
+      expect(whole.status).toBe(200);
+      expect(whole.body.rank).toBe(2);
+      expect(whole.body.trainResidual).toBeLessThan(1e-12);
+      expect(whole.body.accuracy).toBeNull();
+      whole.body.map.w.flat().forEach((value: number, i: number) => expect(value).toBeCloseTo([0, -1, 1, 0][i]!, 10));
+      whole.body.map.b.forEach((value: number, i: number) => expect(value).toBeCloseTo([1, 2][i]!, 10));
+
+      // One pair held out: three training pairs still determine W and b, so its object is found at distance 0.
+      const held = await request(app, 'POST', `/v1/collections/${name}/relations/fit`, { pairs, testFraction: 0.25, normalize: false, exact: true, k: 2, subjects: ['s2'] });
+      expect(held.status).toBe(200);
+      expect(held.body.split).toMatchObject({ trainSize: 3, testSize: 1 });
+      const [result] = held.body.heldOut;
+      expect(result.affine[0]).toEqual({ id: result.expected, similarity: expect.closeTo(1, 6) });
+      expect(held.body.accuracy.affine).toEqual({ top1: 1, top2: 1 });
+      expect(result.meanOffset).toHaveLength(2);
+      expect(held.body.candidates[0].affine[0].id).toBe('o2');
+
+      // A ridge penalty shrinks W, so the training pairs are no longer fitted exactly.
+      const ridged = await request(app, 'POST', `/v1/collections/${name}/relations/fit`, { pairs, testFraction: 0, normalize: false, ridge: 10 });
+      expect(ridged.body.trainResidual).toBeGreaterThan(0.1);
+    });
+
+    it('rejects unknown ids and too few fitting pairs', async () => {
+      const name = await collection('relations-errors', { dimensions: 2 });
+      await request(app, 'POST', `/v1/collections/${name}/documents`, { documents: [{ id: 'a', embedding: [1, 0] }, { id: 'b', embedding: [0, 1] }, { id: 'c', embedding: [1, 1] }] });
+      const missing = await request(app, 'POST', `/v1/collections/${name}/relations/fit`, { pairs: [{ subject: 'a', object: 'b' }, { subject: 'b', object: 'zz' }, { subject: 'c', object: 'a' }] });
+      expect(missing.status).toBe(404);
+      expect(missing.body).toMatchObject({ code: 'DOCUMENT_NOT_FOUND', path: '/pairs/1/object' });
+
+      const few = await request(app, 'POST', `/v1/collections/${name}/relations/fit`, { pairs: [{ subject: 'a', object: 'b' }, { subject: 'b', object: 'c' }, { subject: 'c', object: 'a' }], testFraction: 0.5 });
+      expect(few.status).toBe(400);
+      expect(few.body).toMatchObject({ code: 'INVALID_PARAMETER', path: '/pairs' });
+    });
   });
 }

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+
+import { fitRelationService } from '../services/relational-map.js';
+import { StringEnum } from './schemas.js';
+import { CollectionParams, DocumentId, StoreReplies } from './store-schemas.js';
+
+/** Analytics that read a stored collection: relation maps, probes, PCA and cross-space search. */
+export async function collectionAnalyticsRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['collections'];
+  const Pair = Type.Object({ subject: DocumentId, object: DocumentId }, { additionalProperties: false });
+
+  app.post('/v1/collections/:name/relations/fit', {
+    schema: {
+      tags,
+      summary: 'Fit an affine relation map o ≈ W·s + b by (ridge) least squares from id pairs, and rank objects for held-out subjects.',
+      description:
+        'Body: { pairs: [{ subject, object }], ridge (λ ≥ 0, default 0: minimum norm), shrinkTo ("zero" | "identity"), testFraction (default 0.2), seed, normalize (unit vectors, ' +
+        'default true), k (default 5), exact, filter, subjects, returnMap }. Reply: { collection, metric, pairs, normalize, ridge, rank, trainResidual, ' +
+        'split, accuracy: { queries, affine: { top1, topK }, meanOffset: { top1, topK } }, heldOut: [{ subject, expected, affine, meanOffset }], ' +
+        'candidates?, map?: { w (rows: object dimensions), b } }. meanOffset is POST /relations with the training pairs, on the same split.',
+      params: CollectionParams,
+      body: Type.Object(
+        {
+          pairs: Type.Array(Pair, { minItems: 3, maxItems: 2000 }),
+          ridge: Type.Optional(Type.Number({ minimum: 0, description: 'Ridge penalty λ on W (the bias is not penalised). Default 0.' })),
+          shrinkTo: Type.Optional(
+            StringEnum(['zero', 'identity'], {
+              description: 'What the ridge penalty shrinks W towards: "zero" (default) or "identity", which tends to the mean offset as λ grows.',
+            }),
+          ),
+          testFraction: Type.Optional(Type.Number({ minimum: 0, maximum: 0.9, description: 'Share of pairs held out. Default 0.2.' })),
+          seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })),
+          normalize: Type.Optional(Type.Boolean({ description: 'Scale embeddings to unit length before fitting. Default true.' })),
+          k: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Candidates per subject. Default 5.' })),
+          exact: Type.Optional(Type.Boolean()),
+          filter: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+          subjects: Type.Optional(Type.Array(DocumentId, { maxItems: 100, description: 'More subjects to rank candidates for with the fitted map.' })),
+          returnMap: Type.Optional(Type.Boolean({ description: 'Include W and b in the reply. Default false.' })),
+        },
+        { additionalProperties: false },
+      ),
+      response: StoreReplies,
+    },
+    handler: async (request) => fitRelationService(fastify.linalg, fastify.store, request.params.name, request.body),
+  });
+}
