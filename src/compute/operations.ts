@@ -44,6 +44,7 @@ import { type MultiHeadAttentionInput, multiHeadAttention } from './multi-head-a
 import { type LoraAdapter, type LoraLayout, type LoraScaling, mergeLora, unmergeLora } from './lora.js';
 import { type CombineAdapter, type CombineOptions, combineAdapters } from './lora-combine.js';
 import { analyzeDense, analyzeFactors } from './lora-analyze.js';
+import { type ProbeOptions, type ProbeSet, trainProbe } from './relational-probe.js';
 import { loadTfjs, tfjsMemory } from './tfjs-backend.js';
 
 interface LoraMergeArgs {
@@ -118,6 +119,10 @@ export const operations = {
   multiHeadAttention: async (_engine: LinalgEngine, args: MultiHeadAttentionInput) => {
     const { tf, backend } = await loadTfjs();
     return { ...multiHeadAttention(tf, args), backend };
+  },
+  relationalProbe: async (_engine: LinalgEngine, args: { train: ProbeSet; test?: ProbeSet; options: ProbeOptions }) => {
+    const { tf, backend } = await loadTfjs();
+    return { ...trainProbe(tf, args.train, args.test, args.options), backend };
   },
   loraMerge: async (_engine: LinalgEngine, args: LoraMergeArgs) => {
     const { tf, backend } = await loadTfjs();

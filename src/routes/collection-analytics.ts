@@ -3,6 +3,7 @@ import { type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 
 import { fitRelationService } from '../services/relational-map.js';
+import { relationalProbeService } from '../services/relational-probe.js';
 import { StringEnum } from './schemas.js';
 import { CollectionParams, DocumentId, StoreReplies } from './store-schemas.js';
 
@@ -45,5 +46,36 @@ export async function collectionAnalyticsRoutes(fastify: FastifyInstance): Promi
       response: StoreReplies,
     },
     handler: async (request) => fitRelationService(fastify.linalg, fastify.store, request.params.name, request.body),
+  });
+
+  app.post('/v1/collections/:name/relations/probe', {
+    schema: {
+      tags,
+      summary: 'Train a linear relational probe σ(wᵀ(v_o − v_s) + b) with TensorFlow.js on id pairs and sampled negatives; held-out accuracy and w.',
+      description:
+        'Body: { pairs: [{ subject, object }], negatives: "pairs" (objects of other pairs, default) | "collection" (a seeded sample of ' +
+        'negativeSampleSize documents) | "reversed" ((object, subject), one per pair), negativesPerPair (default 1), testFraction (default 0.25), seed, normalize (default true), epochs (default 300), ' +
+        'learningRate (Adam, default 0.05), l2 (default 0.001), omitWeights }. Reply: { collection, pairs, negatives, normalize, training: { examples, ' +
+        'loss, accuracy, … }, heldOut: { pairs, examples, loss, accuracy, confusion, subjects } | null, split, bias, weightNorm, weights, backend }.',
+      params: CollectionParams,
+      body: Type.Object(
+        {
+          pairs: Type.Array(Pair, { minItems: 2, maxItems: 5000 }),
+          negatives: Type.Optional(StringEnum(['pairs', 'collection', 'reversed'])),
+          negativesPerPair: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+          negativeSampleSize: Type.Optional(Type.Integer({ minimum: 2, maximum: 20000 })),
+          testFraction: Type.Optional(Type.Number({ minimum: 0, maximum: 0.9 })),
+          seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })),
+          normalize: Type.Optional(Type.Boolean()),
+          epochs: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
+          learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10 })),
+          l2: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+          omitWeights: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+      response: StoreReplies,
+    },
+    handler: async (request) => relationalProbeService(fastify.linalg, fastify.store, request.params.name, request.body),
   });
 }

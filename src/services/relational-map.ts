@@ -119,7 +119,7 @@ function short(hit: Hit): Pick<Hit, 'id' | 'similarity'> {
 function unit(vector: number[], path: string): number[] {
   let sum = 0;
   for (const x of vector) sum += x * x;
-  if (sum === 0) throw new DomainError('ZERO_NORM_VECTOR', { path, reason: 'normalize: true needs a direction; send normalize: false' });
+  if (sum === 0) throw new DomainError('ZERO_NORM_VECTOR', { path, reason: 'it has no direction to scale to unit length (send normalize: false)' });
   const norm = Math.sqrt(sum);
   return vector.map((x) => x / norm);
 }

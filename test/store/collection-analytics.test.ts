@@ -142,5 +142,47 @@ for (const mode of storeModes) {
       expect(few.status).toBe(400);
       expect(few.body).toMatchObject({ code: 'INVALID_PARAMETER', path: '/pairs' });
     });
+    it('a relational probe separates a shared offset from other pairs', async () => {
+      const name = await collection('probe', { dimensions: 3, metric: 'l2' });
+      // Every object is its subject moved by +1 along the third axis; negatives pair a subject with another object.
+      const subjects = [[0, 0, 0], [2, 0, 0], [0, 2, 0], [2, 2, 0], [4, 0, 0], [0, 4, 0], [4, 4, 0], [4, 2, 0]];
+      const documents = subjects.flatMap((s, i) => [
+        { id: `s${i}`, embedding: s },
+        { id: `o${i}`, embedding: [s[0], s[1], 1] },
+      ]);
+      await request(app, 'POST', `/v1/collections/${name}/documents`, { documents });
+      const pairs = subjects.map((_, i) => ({ subject: `s${i}`, object: `o${i}` }));
+
+      // Reversed negatives differ by (0, 0, −1): by symmetry w = (0, 0, w₃) with w₃ > 0 and b = 0.
+      const body = { pairs, negatives: 'reversed', normalize: false, testFraction: 0.25, seed: 3, epochs: 200, l2: 0 };
+      const reply = await request(app, 'POST', `/v1/collections/${name}/relations/probe`, body);
+      expect(reply.status).toBe(200);
+      expect(reply.body.training).toMatchObject({ examples: 12, accuracy: 1 });
+      expect(reply.body.heldOut).toMatchObject({ pairs: 2, examples: 4, accuracy: 1, confusion: { truePositive: 2, trueNegative: 2, falsePositive: 0, falseNegative: 0 } });
+      expect(reply.body.weights[0]).toBe(0);
+      expect(reply.body.weights[1]).toBe(0);
+      expect(reply.body.weights[2]).toBeGreaterThan(1);
+      expect(Math.abs(reply.body.bias)).toBeLessThan(1e-5);
+      expect(['wasm', 'cpu', 'tensorflow']).toContain(reply.body.backend);
+
+      const again = await request(app, 'POST', `/v1/collections/${name}/relations/probe`, body);
+      expect(again.body.weights).toEqual(reply.body.weights);
+
+      // Two pairs with swapped objects as negatives: (o₀ − s₀) + (o₁ − s₁) = (o₁ − s₀) + (o₀ − s₁), so both classes
+      // have one mean, the gradient at w = 0 vanishes, and the probe stays at w = 0 with loss ln 2.
+      const swapped = await request(app, 'POST', `/v1/collections/${name}/relations/probe`, { pairs: pairs.slice(0, 2), testFraction: 0, normalize: false });
+      expect(swapped.body.weightNorm).toBe(0);
+      expect(swapped.body.training.loss).toBeCloseTo(Math.log(2), 6);
+      expect(swapped.body.heldOut).toBeNull();
+
+      const tooMany = await request(app, 'POST', `/v1/collections/${name}/relations/probe`, { pairs: pairs.slice(0, 2), negativesPerPair: 2, testFraction: 0, normalize: false });
+      expect(tooMany.status).toBe(400);
+      expect(tooMany.body).toMatchObject({ code: 'INVALID_PARAMETER', path: '/negativesPerPair' });
+
+      // s0 is the origin, which has no direction to normalise.
+      const zero = await request(app, 'POST', `/v1/collections/${name}/relations/probe`, { pairs });
+      expect(zero.status).toBe(422);
+      expect(zero.body).toMatchObject({ code: 'ZERO_NORM_VECTOR', path: '/pairs/0/subject' });
+    });
   });
 }
