@@ -105,7 +105,8 @@ export async function insertCollection(tx: Queryable, collection: NewCollection)
 }
 
 export async function findCollection(db: Queryable, name: string): Promise<CollectionRecord | undefined> {
-  const { rows } = await db.query<CollectionRow>(`SELECT ${COLLECTION_COLUMNS} FROM collections WHERE name = $1`, [name]);
+  // Binary fingerprint collections (migration 003) have their own module, src/db/fingerprints.ts.
+  const { rows } = await db.query<CollectionRow>(`SELECT ${COLLECTION_COLUMNS} FROM collections WHERE name = $1 AND kind = 'dense'`, [name]);
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
