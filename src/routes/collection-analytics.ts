@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 
+import { mappedSearchService } from '../services/mapped-search.js';
 import { fitRelationService } from '../services/relational-map.js';
 import { relationalProbeService } from '../services/relational-probe.js';
-import { StringEnum } from './schemas.js';
-import { CollectionParams, DocumentId, StoreReplies } from './store-schemas.js';
+import { Matrix, StringEnum } from './schemas.js';
+import { CollectionName, CollectionParams, DocumentId, Exact, Filter, K, StoreReplies } from './store-schemas.js';
 
 /** Analytics that read a stored collection: relation maps, probes, PCA and cross-space search. */
 export async function collectionAnalyticsRoutes(fastify: FastifyInstance): Promise<void> {
@@ -77,5 +78,31 @@ export async function collectionAnalyticsRoutes(fastify: FastifyInstance): Promi
       response: StoreReplies,
     },
     handler: async (request) => relationalProbeService(fastify.linalg, fastify.store, request.params.name, request.body),
+  });
+
+  app.post('/v1/collections/:name/search-mapped', {
+    schema: {
+      tags,
+      summary: 'Search a collection with a vector mapped from another space: target = source·map + bias, then the ordinary search.',
+      description:
+        'Body: { map (p×q, as POST /v1/alignment/fit returns it), bias?, vector (p numbers) | from: { collection, id }, k, filter, exact, minSimilarity }. ' +
+        'Reply: as POST /v1/collections/:name/search, plus mapped: { sourceDimensions, targetDimensions, from? }.',
+      params: CollectionParams,
+      body: Type.Object(
+        {
+          map: Matrix,
+          bias: Type.Optional(Type.Array(Type.Number())),
+          vector: Type.Optional(Type.Array(Type.Number(), { minItems: 1, maxItems: 65536 })),
+          from: Type.Optional(Type.Object({ collection: CollectionName, id: DocumentId }, { additionalProperties: false })),
+          k: Type.Optional(K),
+          filter: Type.Optional(Filter),
+          exact: Type.Optional(Exact),
+          minSimilarity: Type.Optional(Type.Number()),
+        },
+        { additionalProperties: false },
+      ),
+      response: StoreReplies,
+    },
+    handler: async (request) => mappedSearchService(fastify.linalg, fastify.store, request.params.name, request.body),
   });
 }

@@ -184,5 +184,41 @@ for (const mode of storeModes) {
       expect(zero.status).toBe(422);
       expect(zero.body).toMatchObject({ code: 'ZERO_NORM_VECTOR', path: '/pairs/0/subject' });
     });
+    it('searches one collection with vectors mapped from another space', async () => {
+      const target = await collection('mapped-target', { dimensions: 2, metric: 'l2' });
+      const source = await collection('mapped-source', { dimensions: 3, metric: 'l2' });
+      await request(app, 'POST', `/v1/collections/${target}/documents`, {
+        documents: [
+          { id: 't1', embedding: [1, 2] },
+          { id: 't2', embedding: [5, 5] },
+          { id: 't3', embedding: [-3, 0] },
+        ],
+      });
+      await request(app, 'POST', `/v1/collections/${source}/documents`, { documents: [{ id: 's1', embedding: [1, 1, 1] }] });
+      // (1, 1, 1)·map = (1 + 0 + 3, 0 + 2 + 3) = (4, 5), plus bias (1, 0) = (5, 5): t2 exactly.
+      const map = [
+        [1, 0],
+        [0, 2],
+        [3, 3],
+      ];
+      const reply = await request(app, 'POST', `/v1/collections/${target}/search-mapped`, { map, bias: [1, 0], from: { collection: source, id: 's1' }, k: 2, exact: true });
+      expect(reply.status).toBe(200);
+      expect(reply.body.hits.map((hit: { id: string }) => hit.id)).toEqual(['t2', 't1']);
+      expect(reply.body.hits[0].distance).toBeCloseTo(0, 6);
+      // t1 is at distance ‖(5, 5) − (1, 2)‖ = 5.
+      expect(reply.body.hits[1].distance).toBeCloseTo(5, 6);
+      expect(reply.body.mapped).toEqual({ sourceDimensions: 3, targetDimensions: 2, from: { collection: source, id: 's1' } });
+
+      const posted = await request(app, 'POST', `/v1/collections/${target}/search-mapped`, { map, vector: [-1, 0, 0], k: 1, exact: true });
+      // (−1, 0, 0)·map = (−1, 0): t3 at distance 2 is nearer than t1 at √8.
+      expect(posted.body.hits[0]).toMatchObject({ id: 't3', distance: expect.closeTo(2, 6) });
+
+      const wrongRows = await request(app, 'POST', `/v1/collections/${target}/search-mapped`, { map, vector: [1, 2] });
+      expect(wrongRows.body).toMatchObject({ code: 'SHAPE_MISMATCH', path: '/vector' });
+      const wrongCols = await request(app, 'POST', `/v1/collections/${source}/search-mapped`, { map, vector: [1, 2, 3] });
+      expect(wrongCols.body).toMatchObject({ code: 'SHAPE_MISMATCH', path: '/map' });
+      const wrongBias = await request(app, 'POST', `/v1/collections/${target}/search-mapped`, { map, bias: [1], vector: [1, 2, 3] });
+      expect(wrongBias.body).toMatchObject({ code: 'SHAPE_MISMATCH', path: '/bias' });
+    });
   });
 }
