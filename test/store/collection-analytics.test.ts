@@ -220,5 +220,28 @@ for (const mode of storeModes) {
       const wrongBias = await request(app, 'POST', `/v1/collections/${target}/search-mapped`, { map, bias: [1], vector: [1, 2, 3] });
       expect(wrongBias.body).toMatchObject({ code: 'SHAPE_MISMATCH', path: '/bias' });
     });
+    it('PCA of a stored collection matches PCA of the same rows posted', async () => {
+      const name = await collection('pca', { dimensions: 2, metric: 'l2' });
+      // Points on the line y = 2x (mean (1, 2)): one component (1, 2)/√5 carries all the variance.
+      const documents = [0, 1, 2].map((x) => ({ id: `p${x}`, embedding: [x, 2 * x], metadata: { keep: x !== 1 } }));
+      documents.push({ id: 'q', embedding: [10, -3], metadata: { keep: false } });
+      await request(app, 'POST', `/v1/collections/${name}/documents`, { documents });
+
+      const stored = await request(app, 'POST', '/v1/analytics/pca', { collection: name, filter: { keep: { ne: false } }, components: 1 });
+      expect(stored.status).toBe(200);
+      expect(stored.body.ids).toEqual(['p0', 'p2']);
+      expect(stored.body.source).toMatchObject({ collection: name, matching: 2, sampleSize: 2, exhaustive: true });
+      const [c0, c1] = stored.body.components[0];
+      expect(c0).toBeCloseTo(1 / Math.sqrt(5), 12);
+      expect(c1).toBeCloseTo(2 / Math.sqrt(5), 12);
+      expect(stored.body.explainedVarianceRatio[0]).toBeCloseTo(1, 12);
+
+      const posted = await request(app, 'POST', '/v1/analytics/pca', { data: [[0, 0], [2, 4]], components: 1 });
+      expect(stored.body.projections).toEqual(posted.body.projections);
+      expect(stored.body.mean).toEqual([1, 2]);
+
+      const both = await request(app, 'POST', '/v1/analytics/pca', { collection: name, data: [[1, 2]] });
+      expect(both.body.code).toBe('INVALID_REQUEST');
+    });
   });
 }
