@@ -67,7 +67,7 @@ export async function openGoogleNewsStore(collection: string): Promise<GoogleNew
 }
 
 /**
- * The distinct (subject, object) pairs of the named sections: each question line "a b c d" gives (a, b) and (c, d).
+ * Returns the distinct (subject, object) pairs of the named sections: each question line "a b c d" gives (a, b) and (c, d).
  * Words are matched case-insensitively and spelt as among the vectors; pairs with a word outside them are dropped.
  */
 export function sectionPairs(vocabulary: Map<string, string>, sections: readonly string[]): Array<{ subject: string; object: string }> {

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   log('wrote the probes section of docs/benchmarks.md');
 }
 
-/** The three weights of largest magnitude, as "dimension: value". */
+/** Formats the three weights of largest magnitude as "dimension: value". */
 function largestWeights(weights: number[]): string {
   return weights
     .map((value, index) => ({ value, index }))

@@ -4,7 +4,7 @@
  *
  * Protocol: the 8,000 GoogleNews vectors are loaded into a store collection (PostgreSQL with DATABASE_URL or
  * TEST_DATABASE_URL, else PGlite). For each section set and ridge λ, POST /v1/collections/:name/relations/fit runs
- * with testFraction 0.2 and seeds 0–4 (five seeded splits), exact search, unit vectors. Its reply holds the affine
+ * with testFraction 0.2 and seeds 0–4 (five seeded splits), exact search, unit vectors. Its reply contains the affine
  * map's and the mean offset's (POST /relations with the same training pairs) held-out top-1 and top-5 accuracy.
  *
  * Run: `npm run bench:relational`. Writes the `relational` section of docs/benchmarks.md.

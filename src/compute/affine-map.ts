@@ -1,5 +1,5 @@
 /**
- * Linear relational embedding (Paccanaro & Hinton, 2001; Hernandez et al., 2024): an affine map o ≈ W·s + b from
+ * Linear relational embedding: an affine map o ≈ W·s + b from
  * subject vectors to object vectors, fitted by least squares with an optional ridge penalty.
  *
  * Shapes: S: n×d (subjects as rows), O: n×q (objects as rows). Written with rows, the fit is O ≈ S·M + 1·bᵀ with

@@ -94,7 +94,7 @@ interface AdamState<T> {
   vb: T;
 }
 
-/** One full-batch Adam step (Kingma & Ba, 2015) with the closed-form logistic-regression gradient. */
+/** Takes one full-batch Adam step (Kingma & Ba, 2015) with the closed-form logistic-regression gradient. */
 function adamStep(tf: Tf, x: Tensor, y: Tensor, state: AdamState<Tensor>, step: number, options: ProbeOptions): AdamState<Tensor> {
   const n = x.shape[0]!;
   const residual = tf.sub(tf.sigmoid(tf.add(tf.matMul(x, state.w), state.b)), y);
@@ -116,7 +116,7 @@ function adamStep(tf: Tf, x: Tensor, y: Tensor, state: AdamState<Tensor>, step: 
 
 type Tensor = ReturnType<Tf['tensor']>;
 
-/** Mean of softplus(z) − y·z over the rows, z = x·w + b: the binary cross-entropy written stably in the logit. */
+/** Computes the mean of softplus(z) − y·z over the rows, z = x·w + b: the binary cross-entropy written stably in the logit. */
 function meanCrossEntropy(tf: Tf, x: Tensor, y: Tensor, w: Tensor, b: Tensor): Tensor {
   const z = tf.add(tf.matMul(x, w), b);
   return tf.mean(tf.sub(tf.softplus(z), tf.mul(y, z)));

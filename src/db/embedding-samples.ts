@@ -2,7 +2,7 @@
  * SQL that reads a collection's embeddings in bulk (for clustering, PCA and map fitting) and writes one metadata key
  * back onto many documents.
  *
- * Sampling: when a collection holds more embedded documents than the cap, the sample is the `limit` documents with
+ * Sampling: when a collection contains more embedded documents than the cap, the sample is the `limit` documents with
  * the smallest md5(seed || ':' || id), a seeded and deterministic choice that does not depend on insertion order.
  * The rows come back ordered by id either way.
  */

@@ -147,7 +147,7 @@ export interface FingerprintQuery {
   maxScanTuples: number;
 }
 
-/** The k nearest fingerprints that pass the filter, nearest first (ties by id), as findNearest does for vectors. */
+/** Finds the k nearest fingerprints that pass the filter, nearest first (ties by id), as findNearest does for vectors. */
 export async function findNearestFingerprints(db: Database, query: FingerprintQuery): Promise<Array<{ id: string; metadata: Record<string, unknown>; distance: number; bits: string }>> {
   const table = documentsTable(query.collectionId);
   const operator = BINARY_METRIC_SQL[query.metric].operator;

@@ -22,7 +22,7 @@ export interface CollectionInput {
 export interface CollectionMatrix {
   matrix: Dense;
   ids: string[];
-  /** What was read, for the reply: the sample is exhaustive when every matching document is in it. */
+  /** Description of the sample for the reply; it is exhaustive when every matching document is in it. */
   source: { collection: string; matching: number; sampleSize: number; exhaustive: boolean; sampleSeed: number };
 }
 

@@ -72,7 +72,8 @@ export class FingerprintStore {
       seen.set(document.id, i);
       return { id: document.id, metadata: document.metadata ?? {}, bits: readFingerprint(document, `/documents/${i}`, record) };
     });
-    inputs.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    // One lock order for every batch, as for dense upserts, so concurrent batches cannot deadlock.
+    inputs.sort(compareIds);
 
     const inserted = await db.transaction((tx) => upsertFingerprints(tx, record.id, inputs));
     return { collection: name, upserted: inputs.length, inserted, updated: inputs.length - inserted };
@@ -86,10 +87,10 @@ export class FingerprintStore {
     return { ...document, onBits: onBitsOf(document.bits) };
   }
 
-  /** The k nearest fingerprints to the given one or to the stored document `id` (left out of the hits). */
+  /** Finds the k nearest fingerprints to the given one or to the stored document `id` (left out of the hits). */
   async search(name: string, request: FingerprintValue & { id?: string; k?: number; filter?: unknown; exact?: boolean; minSimilarity?: number }) {
-    const given = (request.bits !== undefined ? 1 : 0) + (request.onBits !== undefined ? 1 : 0) + (request.id !== undefined ? 1 : 0);
-    if (given !== 1) throw new DomainError('INVALID_REQUEST', { path: '/', reason: 'give exactly one of bits, onBits and id' });
+    const inputs = (request.bits !== undefined ? 1 : 0) + (request.onBits !== undefined ? 1 : 0) + (request.id !== undefined ? 1 : 0);
+    if (inputs !== 1) throw new DomainError('INVALID_REQUEST', { path: '/', reason: 'give exactly one of bits, onBits and id' });
     const k = request.k ?? 10;
     if (!Number.isSafeInteger(k) || k < 1 || k > MAX_K) throw new DomainError('INVALID_PARAMETER', { path: '/k', value: k, reason: `k is an integer from 1 to ${MAX_K}` });
 
@@ -168,6 +169,12 @@ export function readFingerprint(value: FingerprintValue, path: string, record: {
     throw new DomainError('INVALID_FINGERPRINT', { path: path || '/', reason: 'no bit is set, so the Tanimoto similarity 0/0 is undefined' });
   }
   return bits;
+}
+
+function compareIds(x: FingerprintInput, y: FingerprintInput): number {
+  if (x.id < y.id) return -1;
+  if (x.id > y.id) return 1;
+  return 0;
 }
 
 function countOnBits(bits: string): number {

@@ -18,7 +18,7 @@ import type { LinalgDeps } from './linalg.js';
 export interface RelationFitRequest {
   pairs: Array<{ subject: string; object: string }>;
   ridge?: number;
-  /** What the ridge penalty shrinks W towards: "zero" (default) or "identity" (towards the mean offset). */
+  /** Target of the ridge penalty: "zero" (default) or "identity" (towards the mean offset). */
   shrinkTo?: 'zero' | 'identity';
   testFraction?: number;
   seed?: number;
@@ -131,12 +131,12 @@ function rowsOf(rows: number[][]): Dense {
   return out;
 }
 
-/** W = Mᵀ as rows, so that o = W·s + b reads as in the issue. */
+/** Returns W = Mᵀ as rows, so that the reply's map reads o = W·s + b. */
 function transposeRows(m: Dense): number[][] {
   return Array.from({ length: m.cols }, (_, c) => Array.from({ length: m.rows }, (_, r) => m.data[r * m.cols + c]!));
 }
 
-/** The seeded split of the alignment fit: a permutation, the last round(n·testFraction) pairs held out. */
+/** Splits n pairs by a seeded permutation, holding out the last round(n·testFraction) (at least one when testFraction > 0). */
 function splitPairs(n: number, testFraction: number, seed: number): { train: number[]; test: number[] } {
   const order = Array.from(permutation(n, seededUniform(seed)));
   const testSize = testFraction === 0 ? 0 : Math.max(1, Math.round(n * testFraction));

@@ -5,10 +5,10 @@
  *
  * Conventions: embeddings are scaled to unit length first (`normalize`, default true). The pairs are split by a
  * seeded permutation (round(n·testFraction) held out, at least one when testFraction > 0). Each subject gets
- * `negativesPerPair` negatives (subject, o′) with o′ drawn, seeded, from the objects of the other pairs (`negatives:
- * "pairs"`, default) or from a seeded sample of `negativeSampleSize` documents of the collection (`"collection"`),
- * never forming a listed positive pair and never the subject itself, or the pair reversed, (object, subject)
- * (`"reversed"`, one per pair). Held-out subjects get their negatives the same way, so the held-out accuracy covers
+ * `negativesPerPair` negatives (subject, o′). With `negatives: "pairs"` (default) o′ is drawn, seeded, from the
+ * objects of the other pairs. With `"collection"` it is drawn from a seeded sample of `negativeSampleSize` documents
+ * of the collection. Neither forms a listed positive pair or uses the subject itself. With `"reversed"` the negative
+ * is the pair reversed, (object, subject), one per pair. Held-out subjects get their negatives the same way, so the held-out accuracy covers
  * subjects the probe never saw.
  *
  * A limit of the probe worth knowing: wᵀ(v_o − v_s) is additive in s and o, so it cannot model which object goes
@@ -150,7 +150,7 @@ function stack(rows: Float32Array[], d: number): Dense32 {
   return { rows: rows.length, cols: d, data };
 }
 
-/** `count` distinct indices below n, drawn by a partial Fisher–Yates shuffle. */
+/** Draws `count` distinct indices below n by a partial Fisher–Yates shuffle. */
 function pick(n: number, count: number, uniform: () => number): number[] {
   const indices = Array.from({ length: n }, (_, i) => i);
   for (let i = 0; i < count; i++) {
