@@ -4,13 +4,14 @@
  */
 
 import type { FastifyInstance } from 'fastify';
-import mercurius, { type IResolvers } from 'mercurius';
+import mercurius, { type IResolvers, type MercuriusLoaders } from 'mercurius';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 
 import { DomainError, errorCatalogue } from '../errors.js';
 import { computeResolvers } from './compute-resolvers.js';
 import { computeTypeDefs } from './compute-schema.js';
 import { plotResolvers, plotTypeDefs } from './plots.js';
+import { storeLoaders, storeResolvers, storeTypeDefs } from './store.js';
 import { REST_OPERATIONS, restOperationResolvers, restOperationTypeDefs } from './rest-operations.js';
 import { type GraphqlLimits, aliasLimitRule, costLimitRule, depthLimitRule } from './limits.js';
 
@@ -26,6 +27,7 @@ const modules: SchemaModule[] = [
   { typeDefs: computeTypeDefs, resolvers: computeResolvers },
   { typeDefs: plotTypeDefs, resolvers: plotResolvers },
   { typeDefs: restOperationTypeDefs(REST_OPERATIONS), resolvers: restOperationResolvers(REST_OPERATIONS) },
+  { typeDefs: storeTypeDefs, resolvers: storeResolvers },
 ];
 
 /** Merges resolver maps type by type (Query fields from every module end up in one Query map). */
@@ -48,6 +50,7 @@ export async function registerGraphql(app: FastifyInstance, options: GraphqlOpti
   await app.register(mercurius, {
     schema: modules.map((module) => module.typeDefs).join('\n'),
     resolvers: mergeResolvers(modules.map((module) => module.resolvers)),
+    loaders: storeLoaders as unknown as MercuriusLoaders,
     graphiql: true,
     validationRules: [depthLimitRule(options.maxDepth), costLimitRule(options), aliasLimitRule(options)],
     errorFormatter: (execution, context) => formatErrors(execution, context as unknown as { app: FastifyInstance }),
