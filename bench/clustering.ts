@@ -25,7 +25,7 @@ import { createLsaEmbedder } from '../src/compute/lsa/embed.js';
 import { fitLsa } from '../src/compute/lsa/fit.js';
 import { seededUniform } from '../src/compute/seeded-random.js';
 import { dataFile } from '../src/io/data-files.js';
-import { writeBenchmarkSection } from './benchmarks-file.js';
+import { writeReportSection } from './report.js';
 
 const DIMENSIONS = 128;
 const MIN_DF = 2;
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const specific = all.filter((i) => !CATCH_ALL.has(notes[i]!.specialty));
   const rows = [measure('all notes', notes, embeddings, all), measure('catch-alls removed', notes, embeddings, specific)];
 
-  await writeBenchmarkSection('docs/benchmarks.md', 'clustering', render(rows, fitSeconds, engine.name));
+  writeReportSection('docs/benchmarks.md', 'clustering', render(rows, fitSeconds, engine.name));
   log('wrote the clustering section of docs/benchmarks.md');
 }
 

@@ -12,7 +12,7 @@
 
 import os from 'node:os';
 
-import { writeBenchmarkSection } from './benchmarks-file.js';
+import { writeReportSection } from './report.js';
 import { openGoogleNewsStore, sectionPairs } from './googlenews-collection.js';
 
 const SEEDS = [0, 1, 2, 3, 4];
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   }
   await store.close();
 
-  await writeBenchmarkSection(
+  writeReportSection(
     'docs/benchmarks.md',
     'probes',
     [

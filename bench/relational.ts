@@ -12,7 +12,7 @@
 
 import os from 'node:os';
 
-import { writeBenchmarkSection } from './benchmarks-file.js';
+import { writeReportSection } from './report.js';
 import { openGoogleNewsStore, sectionPairs } from './googlenews-collection.js';
 
 const SEEDS = [0, 1, 2, 3, 4];
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   await store.close();
 
   const pct = (hits: number, queries: number) => `${((100 * hits) / queries).toFixed(1)}%`;
-  await writeBenchmarkSection(
+  writeReportSection(
     'docs/benchmarks.md',
     'relational',
     [

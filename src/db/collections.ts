@@ -105,13 +105,13 @@ export async function insertCollection(tx: Queryable, collection: NewCollection)
 }
 
 export async function findCollection(db: Queryable, name: string): Promise<CollectionRecord | undefined> {
-  // Binary fingerprint collections (migration 003) have their own module, src/db/fingerprints.ts.
+  // Binary fingerprint collections (kind 'binary', migration 003) are read by src/db/fingerprints.ts instead.
   const { rows } = await db.query<CollectionRow>(`SELECT ${COLLECTION_COLUMNS} FROM collections WHERE name = $1 AND kind = 'dense'`, [name]);
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
 export async function listCollections(db: Queryable): Promise<CollectionRecord[]> {
-  const { rows } = await db.query<CollectionRow>(`SELECT ${COLLECTION_COLUMNS} FROM collections ORDER BY name`);
+  const { rows } = await db.query<CollectionRow>(`SELECT ${COLLECTION_COLUMNS} FROM collections WHERE kind = 'dense' ORDER BY name`);
   return rows.map(toRecord);
 }
 

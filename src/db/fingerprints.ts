@@ -101,6 +101,11 @@ export async function findFingerprintCollection(db: Queryable, name: string): Pr
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
+export async function listFingerprintCollections(db: Queryable): Promise<FingerprintCollectionRecord[]> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM collections WHERE kind = 'binary' ORDER BY name`);
+  return rows.map(toRecord);
+}
+
 export async function countFingerprints(db: Queryable, collectionId: number): Promise<number> {
   const { rows } = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${documentsTable(collectionId)}`);
   return Number(rows[0]?.count ?? 0);

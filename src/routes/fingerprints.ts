@@ -34,6 +34,11 @@ export async function fingerprintRoutes(fastify: FastifyInstance): Promise<void>
     handler: async (request, reply) => reply.code(201).send(await fingerprints.createCollection(request.body)),
   });
 
+  app.get('/v1/fingerprint-collections', {
+    schema: { tags, summary: 'List the fingerprint collections by name.', description: 'Reply: { collections: [ … ] }, without document counts.', response: StoreReplies },
+    handler: async () => ({ collections: await fingerprints.listCollections() }),
+  });
+
   app.get('/v1/fingerprint-collections/:name', {
     schema: { tags, summary: 'Get a fingerprint collection with its document count. Delete it with DELETE /v1/collections/:name.', params: CollectionParams, response: StoreReplies },
     handler: async (request) => fingerprints.getCollection(request.params.name),

@@ -9,7 +9,7 @@
  * 1 − distance / bits. A fingerprint with no set bit is rejected in a jaccard collection, where T is 0/0.
  */
 
-import { type BinaryMetric, countFingerprints, findFingerprintCollection, findNearestFingerprints, type FingerprintCollectionRecord, type FingerprintInput, getFingerprints, insertFingerprintCollection, upsertFingerprints } from '../db/fingerprints.js';
+import { type BinaryMetric, countFingerprints, listFingerprintCollections, findFingerprintCollection, findNearestFingerprints, type FingerprintCollectionRecord, type FingerprintInput, getFingerprints, insertFingerprintCollection, upsertFingerprints } from '../db/fingerprints.js';
 import { sqlState } from '../db/database.js';
 import { DomainError } from '../errors.js';
 import { MAX_K, type EmbeddingStore, type StoreSettings } from './embedding-store.js';
@@ -54,6 +54,10 @@ export class FingerprintStore {
       if (sqlState(error) === '23505') throw new DomainError('COLLECTION_EXISTS', { collection: request.name });
       throw error;
     }
+  }
+
+  async listCollections() {
+    return (await listFingerprintCollections(await this.#store.database())).map(view);
   }
 
   async getCollection(name: string) {

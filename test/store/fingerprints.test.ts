@@ -68,6 +68,12 @@ for (const mode of storeModes) {
       const stored = await request(app, 'GET', `/v1/fingerprint-collections/${name}/documents/b`);
       expect(stored.body).toMatchObject({ id: 'b', bits: '11100000', onBits: [0, 1, 2] });
       expect((await request(app, 'GET', `/v1/fingerprint-collections/${name}`)).body.documentCount).toBe(5);
+
+      // Each kind is listed by its own route.
+      const binaryNames = (await request(app, 'GET', '/v1/fingerprint-collections')).body.collections.map((c: { name: string }) => c.name);
+      expect(binaryNames).toContain(name);
+      const denseNames = (await request(app, 'GET', '/v1/collections')).body.collections.map((c: { name: string }) => c.name);
+      expect(denseNames).not.toContain(name);
     });
 
     it('ranks by Hamming distance, ties by id', async () => {
