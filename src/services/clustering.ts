@@ -1,5 +1,6 @@
 /**
- * Clustering use cases: k-means on posted vectors, with an optional agreement check against reference labels.
+ * Clustering use cases: k-means on posted vectors or a stored collection, with an optional agreement check against
+ * reference labels.
  */
 
 import { adjustedRandIndex, purity } from '../compute/cluster-agreement.js';
@@ -20,8 +21,9 @@ export interface KMeansRequest {
    * seeded by `seed` when more match). `writeLabelsTo` names a metadata key that receives each clustered document's
    * label.
    */
-  // NOTE: synchronous, with the sample cap as the bound on work; no job API (/v1/jobs) exists on main yet, and a
-  // large collection should run as a job with progress once it does. Documents left out of the sample get no label.
+  // NOTE: this runs synchronously, bounded by the sample cap, because the service has no job API yet. Large
+  // collections should run as a job with progress. Documents left out of the sample get no label.
+  // NOTE: the GraphQL `kmeans` field forwards its input to this route, so writeLabelsTo also writes from a query.
   collection?: string;
   sampleSize?: number;
   filter?: unknown;
