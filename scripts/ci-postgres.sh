@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares the local PostgreSQL 15 for the embedding store tests (Debian bookworm, run as root): installs the server
-# when missing, builds pgvector (scripts/install-pgvector.sh), starts the cluster and creates the database `test`.
+# when missing, builds pgvector (scripts/install-pgvector.sh), starts the cluster and creates a fresh database `vectorspace_test`.
 # Prints the TEST_DATABASE_URL to use on its last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,15 +19,16 @@ if ! pg_ctlcluster 15 main status >/dev/null 2>&1; then
 fi
 
 admin() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA "$@"; }
-if [ "$(admin -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'test'")" != "1" ]; then
-  admin -d postgres -c 'CREATE DATABASE test' >&2
-fi
+# A fresh database every run, so the migrations and tests start from what this checkout defines, not from what an
+# earlier run or branch left behind.
+admin -d postgres -c 'DROP DATABASE IF EXISTS vectorspace_test WITH (FORCE)' >&2
+admin -d postgres -c 'CREATE DATABASE vectorspace_test' >&2
 
 # Loopback connections of a fresh cluster need a password (scram); a trust setup ignores it.
-url='postgres://postgres@127.0.0.1:5432/test'
+url='postgres://postgres@127.0.0.1:5432/vectorspace_test'
 if ! psql "$url" -qtAc 'SELECT 1' >/dev/null 2>&1; then
   admin -d postgres -c "ALTER ROLE postgres PASSWORD 'postgres'" >&2
-  url='postgres://postgres:postgres@127.0.0.1:5432/test'
+  url='postgres://postgres:postgres@127.0.0.1:5432/vectorspace_test'
 fi
 psql "$url" -qtAc 'SELECT 1' >/dev/null
 echo "$url"

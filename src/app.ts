@@ -28,6 +28,8 @@ import { embedderRoutes } from './routes/embedders.js';
 import { attentionRoutes } from './routes/attention.js';
 import { loraRoutes } from './routes/lora.js';
 import { collectionRoutes } from './routes/collections.js';
+import { collectionAnalyticsRoutes } from './routes/collection-analytics.js';
+import { fingerprintRoutes } from './routes/fingerprints.js';
 import { decompositionRoutes } from './routes/decompositions.js';
 import { embeddingAnalyticsRoutes } from './routes/embedding-analytics.js';
 import { adminRoutes } from './routes/admin.js';
@@ -240,6 +242,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(alignmentRoutes);
   await app.register(lowRankRoutes);
   await app.register(positionalRoutes);
+  await app.register(collectionAnalyticsRoutes);
+  await app.register(fingerprintRoutes);
   // The dashboard: static files, no build step. mercurius registers @fastify/static for GraphiQL too, hence no
   // reply decorators here.
   await app.register(fastifyStatic, { root: path.join(projectRoot(), 'public'), prefix: '/', decorateReply: false, index: ['index.html'] });

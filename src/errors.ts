@@ -63,6 +63,7 @@ export const errorCatalogue = {
   SHUTTING_DOWN: { status: 503, message: () => 'The service is shutting down; retry against another instance or in a few seconds.' },
   DIMENSION_MISMATCH: { status: 422, message: (p) => `The vector at ${p.path} has ${p.got} dimensions, but collection ${show(p.collection)} stores ${p.expected}.` },
   VALUE_OUT_OF_RANGE: { status: 422, message: (p) => `The value at ${p.path} is ${p.value}: ${p.reason}.` },
+  INVALID_FINGERPRINT: { status: 400, message: (p) => `The fingerprint at ${p.path} is invalid: ${p.reason}.` },
   INVALID_FILTER: { status: 400, message: (p) => `The filter at ${p.path} is invalid: ${p.reason}.` },
   DUPLICATE_DOCUMENT_ID: { status: 400, message: (p) => `Document id ${show(p.id)} appears more than once in the batch (at ${p.path} and ${p.firstPath}); send each id once.` },
   COLLECTION_NOT_FOUND: { status: 404, message: (p) => `No collection is named ${show(p.collection)}.` },

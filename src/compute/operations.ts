@@ -33,6 +33,7 @@ import { membership, projection } from './span.js';
 import { directSum, sumAndIntersection } from './subspace-sum.js';
 import { superposition } from './superposition.js';
 import { type AllocationOptions, type LayerUpdate, allocateRanks } from './adalora.js';
+import { fitAffineMap, type ShrinkTarget } from './affine-map.js';
 import { type AlignmentOptions, applyAlignment, fitAlignment } from './alignment.js';
 import { type KMeansOptions, kmeans, kmeansSelectK } from './kmeans.js';
 import { type AdapterUpdate, type ProtectedInput, projectAdapter } from './lora-null.js';
@@ -44,6 +45,7 @@ import { type MultiHeadAttentionInput, multiHeadAttention } from './multi-head-a
 import { type LoraAdapter, type LoraLayout, type LoraScaling, mergeLora, unmergeLora } from './lora.js';
 import { type CombineAdapter, type CombineOptions, combineAdapters } from './lora-combine.js';
 import { analyzeDense, analyzeFactors } from './lora-analyze.js';
+import { type ProbeOptions, type ProbeSet, trainProbe } from './relational-probe.js';
 import { loadTfjs, tfjsMemory } from './tfjs-backend.js';
 
 interface LoraMergeArgs {
@@ -92,6 +94,7 @@ export const operations = {
   kmeans: (_engine: LinalgEngine, args: { x: Dense; k: number } & KMeansOptions) => kmeans(args.x, args.k, args),
   kmeansSelectK: (_engine: LinalgEngine, args: { x: Dense; kRange: [number, number] } & KMeansOptions) => kmeansSelectK(args.x, args.kRange, args),
   alignmentFit: (engine: LinalgEngine, args: { x: Dense; y: Dense } & AlignmentOptions) => fitAlignment(engine, args.x, args.y, args),
+  affineMapFit: (engine: LinalgEngine, args: { s: Dense; o: Dense; ridge: number; shrinkTo: ShrinkTarget }) => fitAffineMap(engine, args.s, args.o, args.ridge, args.shrinkTo),
   alignmentApply: (_engine: LinalgEngine, args: { map: Dense; vectors: Dense }) => ({ mapped: applyAlignment(args.map, args.vectors) }),
   adaloraAllocate: (engine: LinalgEngine, args: { layers: LayerUpdate[] } & AllocationOptions) => allocateRanks(engine, args.layers, args),
   nf4Quantize: (_engine: LinalgEngine, args: { w: Dense; blockSize: number; lora?: { b: Dense; a: Dense; scaling: number } }) => {
@@ -117,6 +120,10 @@ export const operations = {
   multiHeadAttention: async (_engine: LinalgEngine, args: MultiHeadAttentionInput) => {
     const { tf, backend } = await loadTfjs();
     return { ...multiHeadAttention(tf, args), backend };
+  },
+  relationalProbe: async (_engine: LinalgEngine, args: { train: ProbeSet; test?: ProbeSet; options: ProbeOptions }) => {
+    const { tf, backend } = await loadTfjs();
+    return { ...trainProbe(tf, args.train, args.test, args.options), backend };
   },
   loraMerge: async (_engine: LinalgEngine, args: LoraMergeArgs) => {
     const { tf, backend } = await loadTfjs();

@@ -115,16 +115,17 @@ export async function insertCollection(tx: Queryable, collection: NewCollection)
 }
 
 /**
- * The tenant's collection of that name. Documents tables are reached only through an id returned here or by
- * insertCollection, so the tenant condition in these registry queries guards the documents too.
+ * The tenant's dense collection of that name. Documents tables are reached only through an id returned here or by
+ * insertCollection, so the tenant condition in these registry queries guards the documents too. Binary fingerprint
+ * collections (kind 'binary') are read by src/db/fingerprints.ts instead.
  */
 export async function findCollection(db: Queryable, tenant: string, name: string): Promise<CollectionRecord | undefined> {
-  const { rows } = await db.query<CollectionRow>(`SELECT ${COLLECTION_COLUMNS} FROM collections WHERE tenant = $1 AND name = $2`, [tenant, name]);
+  const { rows } = await db.query<CollectionRow>(`SELECT ${COLLECTION_COLUMNS} FROM collections WHERE tenant = $1 AND name = $2 AND kind = 'dense'`, [tenant, name]);
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
 export async function listCollections(db: Queryable, tenant: string): Promise<CollectionRecord[]> {
-  const { rows } = await db.query<CollectionRow>(`SELECT ${COLLECTION_COLUMNS} FROM collections WHERE tenant = $1 ORDER BY name`, [tenant]);
+  const { rows } = await db.query<CollectionRow>(`SELECT ${COLLECTION_COLUMNS} FROM collections WHERE tenant = $1 AND kind = 'dense' ORDER BY name`, [tenant]);
   return rows.map(toRecord);
 }
 

@@ -4,6 +4,8 @@ import { Type } from 'typebox';
 
 import { kmeansService } from '../services/clustering.js';
 import { ComputeReplies, Format, Matrix, StringEnum } from './schemas.js';
+import { requirePrincipal } from '../auth/authenticate.js';
+import { DomainError } from '../errors.js';
 
 export async function clusteringRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -11,15 +13,25 @@ export async function clusteringRoutes(fastify: FastifyInstance): Promise<void> 
   app.post('/v1/clustering/kmeans', {
     schema: {
       tags: ['clustering'],
-      summary: 'k-means with k-means++ seeding on posted vectors (rows), seeded and deterministic.',
+      summary: 'k-means with k-means++ seeding on posted vectors (rows) or a stored collection, seeded and deterministic.',
       description:
         'Give `k`, or `kRange` [low, high] to choose k by the highest silhouette. `metric` "euclidean" (default) or "cosine" ' +
         '(spherical k-means on unit rows). The reply has `labels` (one per vector, in order), `centroids`, `sizes`, `inertia` ' +
         '(Σ squared distance, or Σ (1 − cos)) and `silhouette` on a seeded sample of at most `silhouetteSampleSize` vectors, ' +
-        'with its size. With `referenceLabels` it adds the adjusted Rand index and purity against them.',
+        'with its size. With `referenceLabels` it adds the adjusted Rand index and purity against them. With `collection` in place of `vectors`, ' +
+        'at most `sampleSize` documents (a seeded sample) are clustered, the reply adds `ids` (one per label) and `source`, and `writeLabelsTo` ' +
+        'stores each label under that metadata key (reply `labelsWritten`).',
       body: Type.Object(
         {
-          vectors: Matrix,
+          vectors: Type.Optional(Matrix),
+          collection: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A stored collection to cluster in place of vectors.' })),
+          sampleSize: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 100000, description: 'Collection input: documents read at most, a seeded sample when more match. Default 10,000.' }),
+          ),
+          filter: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Collection input: metadata filter, as in search.' })),
+          writeLabelsTo: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 256, description: 'Collection input: metadata key that receives each clustered document\'s label.' }),
+          ),
           k: Type.Optional(Type.Integer({ minimum: 1, description: 'Number of clusters, 1 ≤ k ≤ n.' })),
           kRange: Type.Optional(
             Type.Tuple([Type.Integer({ minimum: 2 }), Type.Integer({ minimum: 2 })], { description: 'Inclusive [low, high] with 2 ≤ low ≤ high ≤ n − 1.' }),
@@ -38,6 +50,13 @@ export async function clusteringRoutes(fastify: FastifyInstance): Promise<void> 
       ),
       response: ComputeReplies,
     },
-    handler: async (request) => kmeansService(fastify.linalg, request.body),
+    handler: async (request) => {
+      // The route needs `compute`; reading a collection and writing labels back also need the store's scopes.
+      const principal = requirePrincipal(request);
+      const body = request.body as { collection?: unknown; writeLabelsTo?: unknown };
+      const needed = body.writeLabelsTo !== undefined ? 'embeddings:write' : body.collection !== undefined ? 'embeddings:read' : undefined;
+      if (needed && !principal.scopes.has(needed)) throw new DomainError('INSUFFICIENT_SCOPE', { required: needed, operation: 'POST /v1/clustering/kmeans with a collection' });
+      return kmeansService(fastify.linalg, request.body, fastify.store.forTenant(principal.tenant));
+    },
   });
 }

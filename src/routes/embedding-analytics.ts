@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import { PCA_DEFAULT_MAX_SAMPLES, PCA_MAX_SAMPLES_LIMIT, pcaService, superpositionService } from '../services/embedding-analytics.js';
 import { ComputeReplies, Format, Matrix } from './schemas.js';
 import { Layout, withExample } from './vector-schemas.js';
+import { requirePrincipal } from '../auth/authenticate.js';
 
 export async function embeddingAnalyticsRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -42,11 +43,14 @@ export async function embeddingAnalyticsRoutes(fastify: FastifyInstance): Promis
       summary: 'PCA of posted data (one sample per row): mean, components, explained variance and its ratio, projections.',
       description:
         `By the SVD of the centred data. At most maxSamples rows are analysed (default ${PCA_DEFAULT_MAX_SAMPLES}); larger inputs ` +
-        'are sampled without replacement by a seeded generator, and the reply lists the rows used.',
+        'are sampled without replacement by a seeded generator, and the reply lists the rows used. With `collection` in place of `data`, a seeded ' +
+        'sample of at most maxSamples embedded documents (passing `filter`) is analysed, and the reply adds `ids` (one per projection row) and `source`.',
       body: withExample(
         Type.Object(
           {
-            data: Matrix,
+            data: Type.Optional(Matrix),
+            collection: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A stored collection in place of data: a seeded sample of at most maxSamples documents.' })),
+            filter: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Collection input: metadata filter, as in search.' })),
             components: Type.Optional(Type.Integer({ minimum: 1, description: 'Number of components; default min(samples, features).' })),
             center: Type.Optional(Type.Boolean({ description: 'Subtract the mean of each feature first. Default true.' })),
             maxSamples: Type.Optional(Type.Integer({ minimum: 2, maximum: PCA_MAX_SAMPLES_LIMIT, description: `Sample cap; default ${PCA_DEFAULT_MAX_SAMPLES}.` })),
@@ -60,6 +64,6 @@ export async function embeddingAnalyticsRoutes(fastify: FastifyInstance): Promis
       ),
       response: ComputeReplies,
     },
-    handler: async (request) => pcaService(fastify.linalg, request.body),
+    handler: async (request) => pcaService(fastify.linalg, request.body, fastify.store.forTenant(requirePrincipal(request).tenant)),
   });
 }

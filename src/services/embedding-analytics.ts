@@ -1,12 +1,14 @@
 /**
  * Embedding-analytics use cases shared by REST and GraphQL: superposition of feature directions and PCA of posted
- * data.
+ * data or of a stored collection.
  */
 
 import { transpose } from '../compute/dense.js';
 import { DomainError } from '../errors.js';
 import type { LinalgDeps } from './linalg.js';
-import { type WireFormat, encodeMatrix, encodeVector, parseMatrix } from './matrix-wire.js';
+import { readCollectionMatrix } from './collection-matrix.js';
+import type { EmbeddingStore } from './embedding-store.js';
+import { type ParsedMatrix, type WireFormat, encodeMatrix, encodeVector, parseMatrix } from './matrix-wire.js';
 import { type Layout, checkResultSize, parseVectorSet, withVectorPath } from './vector-sets.js';
 
 /** Default number of samples PCA analyses; larger inputs are sampled down to it (seeded, without replacement). */
@@ -46,11 +48,31 @@ export async function superpositionService(
 
 export async function pcaService(
   deps: LinalgDeps,
-  body: { data: unknown; components?: number; center?: boolean; maxSamples?: number; seed?: number; includeProjections?: boolean; format?: WireFormat },
+  body: {
+    data?: unknown;
+    collection?: string;
+    filter?: unknown;
+    components?: number;
+    center?: boolean;
+    maxSamples?: number;
+    seed?: number;
+    includeProjections?: boolean;
+    format?: WireFormat;
+  },
+  store?: EmbeddingStore,
 ) {
-  // NOTE: only posted data is accepted, because the embedding store does not exist yet. PCA of a stored collection
-  // would load the collection's vectors here, sampled down to maxSamples, and run the same operation.
-  const parsed = parseMatrix(body.data, '/data', { maxElements: deps.maxMatrixElements });
+  // A stored collection is read as a seeded sample of at most maxSamples documents, in id order (the reply's `ids`).
+  if ((body.data === undefined) === (body.collection === undefined)) {
+    throw new DomainError('INVALID_REQUEST', { path: '/', reason: 'give exactly one of data and collection' });
+  }
+  if (body.data !== undefined && body.filter !== undefined) {
+    throw new DomainError('INVALID_REQUEST', { path: '/filter', reason: 'filter applies to a collection input only' });
+  }
+  const stored =
+    body.collection === undefined
+      ? undefined
+      : await readCollectionMatrix(deps, store!, { collection: body.collection, sampleSize: body.maxSamples ?? PCA_DEFAULT_MAX_SAMPLES, filter: body.filter }, body.seed ?? 1);
+  const parsed: ParsedMatrix = stored ? { matrix: stored.matrix, format: 'json', dtype: 'float64' } : parseMatrix(body.data, '/data', { maxElements: deps.maxMatrixElements });
   const maxSamples = body.maxSamples ?? PCA_DEFAULT_MAX_SAMPLES;
   const result = await deps.pool.run('pca', {
     data: parsed.matrix,
@@ -62,6 +84,7 @@ export async function pcaService(
   });
   const format = body.format ?? parsed.format;
   return {
+    ...(stored ? { source: stored.source, ids: stored.ids } : {}),
     samples: result.samples,
     samplesUsed: result.samplesUsed,
     sampled: result.sampled,

@@ -17,6 +17,7 @@ import {
 } from '../db/collections.js';
 import { type Database, sqlState } from '../db/database.js';
 import { deleteDocument, type DocumentInput, findNearest, getDocuments, type NearestRow, readTexts, type StoredDocument, upsertDocuments } from '../db/documents.js';
+import { type EmbeddingSample, embeddingsById, sampleEmbeddings, setMetadataKey } from '../db/embedding-samples.js';
 import type { FilterCondition } from '../db/filter-sql.js';
 import { DomainError } from '../errors.js';
 import { readFilter } from './metadata-filter.js';
@@ -447,6 +448,28 @@ export class EmbeddingStore {
     if (embedderId === null) throw new DomainError('COLLECTION_WITHOUT_EMBEDDER', { collection: record.name, path });
     const [vector] = await this.#embedder().embed(embedderId, [text]);
     return checkTextEmbedding(vector!, path, record);
+  }
+
+  /**
+   * Up to `limit` embedded documents of the collection that pass the filter, ordered by id; a seeded sample (see
+   * src/db/embedding-samples.ts) when more match. For the analytics that read a whole collection.
+   */
+  async embeddingSample(name: string, options: { limit: number; seed: number; filter?: unknown }): Promise<EmbeddingSample & { record: CollectionRecord }> {
+    const filter = readFilter(options.filter);
+    const db = await this.database();
+    return this.#withCollection(db, name, async (record) => ({ ...(await sampleEmbeddings(db, record.id, { ...options, filter })), record }));
+  }
+
+  /** The embeddings of the given ids, as a map; ids without a document or an embedding are absent. */
+  async embeddingsById(name: string, ids: readonly string[]): Promise<{ record: CollectionRecord; embeddings: Map<string, number[]> }> {
+    const db = await this.database();
+    return this.#withCollection(db, name, async (record) => ({ record, embeddings: await embeddingsById(db, record.id, ids) }));
+  }
+
+  /** Sets metadata[key] on each listed document in one transaction; returns how many documents were updated. */
+  async writeMetadataKey(name: string, key: string, values: ReadonlyArray<{ id: string; value: string | number }>): Promise<number> {
+    const db = await this.database();
+    return this.#withCollection(db, name, (record) => db.transaction((tx) => setMetadataKey(tx, record.id, key, values)));
   }
 
   async #rank(db: Database, record: CollectionRecord, vector: readonly number[], options: RankOptions): Promise<SearchReply> {
