@@ -9,7 +9,6 @@
  * output, so read them as rough.
  */
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 
@@ -24,6 +23,7 @@ import { qr } from '../src/compute/qr.js';
 import { seededNormal, seededUniform } from '../src/compute/seeded-random.js';
 import { dataFile } from '../src/io/data-files.js';
 import { readWord2vecText } from '../src/io/word2vec.js';
+import { writeReportSection } from './report.js';
 
 const SECTION = 'analytics';
 
@@ -179,18 +179,7 @@ function positionalLines(): string[] {
 }
 
 function writeSection(lines: string[]): string {
-  const file = path.resolve('docs', 'benchmarks.md');
-  const begin = `<!-- BEGIN ${SECTION} -->`;
-  const end = `<!-- END ${SECTION} -->`;
-  const block = [begin, ...lines, end].join('\n');
-
-  if (!existsSync(path.dirname(file))) mkdirSync(path.dirname(file), { recursive: true });
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(begin);
-  const stop = current.indexOf(end);
-  const next = start >= 0 && stop > start ? current.slice(0, start) + block + current.slice(stop + end.length) : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(file, next);
-  return file;
+  return writeReportSection('docs/benchmarks.md', SECTION, lines.join('\n'));
 }
 
 async function main(): Promise<void> {

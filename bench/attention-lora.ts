@@ -13,7 +13,6 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { scaledDotProductAttention } from '../src/compute/attention.js';
 import { mergeLora } from '../src/compute/lora.js';
 import { configureTfjs, loadTfjs } from '../src/compute/tfjs-backend.js';
+import { writeReportSection } from './report.js';
 
 const HEADS = 8;
 const LENGTH = 512;
@@ -83,17 +83,7 @@ function runNumpy(threads: 'default' | '1'): NumpyTimes | string {
 }
 
 function writeSection(markdown: string): string {
-  const file = path.join(projectRoot, 'docs', 'benchmarks.md');
-  const begin = `<!-- BEGIN ${SECTION} -->`;
-  const end = `<!-- END ${SECTION} -->`;
-  const block = `${begin}\n${markdown.trim()}\n${end}`;
-  mkdirSync(path.dirname(file), { recursive: true });
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(begin);
-  const stop = current.indexOf(end);
-  const next = start >= 0 && stop > start ? current.slice(0, start) + block + current.slice(stop + end.length) : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(file, next);
-  return file;
+  return writeReportSection('docs/benchmarks.md', SECTION, markdown);
 }
 
 async function main(): Promise<void> {

@@ -13,7 +13,6 @@
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 import { parse } from 'csv-parse/sync';
@@ -23,11 +22,13 @@ import { jsEngine } from '../src/compute/js-engine.js';
 import type { Csr } from '../src/compute/lsa/csr.js';
 import { createLsaEmbedder } from '../src/compute/lsa/embed.js';
 import { fitLsa } from '../src/compute/lsa/fit.js';
-import { seededRandom } from '../src/compute/random.js';
+import { seededUniform } from '../src/compute/seeded-random.js';
 import { smoothIdf, tfidfMatrix } from '../src/compute/lsa/tfidf.js';
 import { tokenize } from '../src/compute/lsa/tokenizer.js';
 import { buildVocabulary } from '../src/compute/lsa/vocabulary.js';
 import { dataFile } from '../src/io/data-files.js';
+import { projectRoot } from '../src/io/project-root.js';
+import { writeReportSection } from './report.js';
 
 const DIMENSIONS = 256;
 const PREFIX_DIMENSIONS = 100;
@@ -183,7 +184,7 @@ function rankSparse(x: Csr, isCatchAll: Uint8Array): Ranking {
 }
 
 function rankRandom(n: number, isCatchAll: Uint8Array, seed: number): Ranking {
-  const uniform = seededRandom(seed);
+  const uniform = seededUniform(seed);
   const scores = new Float64Array(n);
   return rank(n, isCatchAll, () => {
     for (let j = 0; j < n; j++) scores[j] = uniform();
@@ -293,7 +294,7 @@ function writeReports(report: Report): void {
 
   const page = renderPage(report);
   writeFileSync(path.join(docs, 'clinical-similarity.md'), page);
-  updateBenchmarkSection(path.join(docs, 'benchmarks.md'), renderBenchmarkSection(report));
+  writeReportSection('docs/benchmarks.md', 'clinical-similarity', renderBenchmarkSection(report));
   console.log(page);
 }
 
@@ -379,22 +380,6 @@ function renderBenchmarkSection(report: Report): string {
   ].join('\n');
 }
 
-/** Replaces the text between this script's BEGIN and END markers, or appends the section; other sections stay. */
-function updateBenchmarkSection(file: string, body: string): void {
-  const begin = '<!-- BEGIN clinical-similarity -->';
-  const end = '<!-- END clinical-similarity -->';
-  const section = `${begin}\n${body}\n${end}`;
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(begin);
-  const stop = current.indexOf(end);
-  const next = start >= 0 && stop > start ? current.slice(0, start) + section + current.slice(stop + end.length) : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, next);
-}
 
-function projectRoot(): string {
-  let root = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(root, 'package.json')) && path.dirname(root) !== root) root = path.dirname(root);
-  return root;
-}
 
 main();

@@ -9,6 +9,7 @@
 import { DRILL_ADMIN_KEY } from './drill-database.js';
 import { machineLine, writeReportSection } from './report.js';
 import { startService } from './server-process.js';
+import { seededUniform } from '../src/compute/seeded-random.js';
 
 interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -16,18 +17,8 @@ interface Route {
   properties: string[];
 }
 
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const random = seeded(Number(process.env.FUZZ_SEED ?? 1));
+const random = seededUniform(Number(process.env.FUZZ_SEED ?? 1));
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 /** Values that break naive parsers: wrong types, extremes, special strings, nesting. */

@@ -21,6 +21,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+import { writeReportSection } from '../dist/bench/report.js';
+import { seededUniform as seededRandom } from '../dist/src/compute/seeded-random.js';
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { buildApp } = await import(path.join(root, 'dist/src/app.js'));
 const { loadConfig } = await import(path.join(root, 'dist/src/config.js'));
@@ -42,16 +45,6 @@ const CASES = [
 ];
 
 /** mulberry32, the generator of test/helpers.ts, so runs are reproducible. */
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomMatrix(n, seed, symmetric) {
   const random = seededRandom(seed);
@@ -205,20 +198,7 @@ function formatRatio(value, reference) {
 }
 
 function writeSection(markdown) {
-  const file = path.join(root, 'docs', 'benchmarks.md');
-  const begin = `<!-- BEGIN ${SECTION} -->`;
-  const end = `<!-- END ${SECTION} -->`;
-  const block = `${begin}\n${markdown.trim()}\n${end}`;
-  let text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = text.indexOf(begin);
-  const stop = text.indexOf(end);
-  if (start !== -1 && stop > start) {
-    text = text.slice(0, start) + block + text.slice(stop + end.length);
-  } else {
-    text = `${text.trimEnd()}\n\n${block}\n`;
-  }
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, text);
+  writeReportSection('docs/benchmarks.md', SECTION, markdown);
 }
 
 async function main() {

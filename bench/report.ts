@@ -9,7 +9,8 @@ import path from 'node:path';
 
 import { projectRoot } from '../src/io/project-root.js';
 
-export function writeReportSection(file: string, name: string, body: string, title = '# Benchmarks'): void {
+/** Returns the path written. */
+export function writeReportSection(file: string, name: string, body: string, title = '# Benchmarks'): string {
   const target = path.join(projectRoot(), file);
   mkdirSync(path.dirname(target), { recursive: true });
   const begin = `<!-- BEGIN ${name} -->`;
@@ -20,6 +21,7 @@ export function writeReportSection(file: string, name: string, body: string, tit
   const stop = current.indexOf(end);
   const next = start >= 0 && stop > start ? current.slice(0, start) + section + current.slice(stop + end.length) : `${current.trimEnd()}\n\n${section}\n`;
   writeFileSync(target, next);
+  return target;
 }
 
 /** One line naming the machine and date, for the top of a measured table. */

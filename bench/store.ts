@@ -30,7 +30,8 @@ import { openDatabase } from '../src/db/open.js';
 import { type AnalogyQuestion, caseInsensitiveVocabulary, readAnalogyQuestions } from '../src/ingest/analogy-questions.js';
 import { ingestDocuments, word2vecDocuments } from '../src/ingest/ingest.js';
 import { openInputFile } from '../src/ingest/input-file.js';
-import { writeBenchmarkSection } from './benchmarks-file.js';
+import { writeReportSection } from './report.js';
+import { seededUniform } from '../src/compute/seeded-random.js';
 
 const VECTORS_FILE = '../shared/data/googlenews-w2v-8000x300.txt.gz';
 const QUESTIONS_FILE = '../shared/data/questions-words.txt';
@@ -154,16 +155,6 @@ async function answerAll(app: FastifyInstance, collection: string, questions: An
 // Ingest and kNN at N × 768
 
 /** mulberry32 */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -174,9 +165,9 @@ class SyntheticVectors {
   readonly #random: () => number;
 
   constructor(seed: number) {
-    const random = seeded(1234);
+    const random = seededUniform(1234);
     this.#centres = Array.from({ length: 100 }, () => Array.from({ length: DIMENSIONS }, () => gaussian(random)));
-    this.#random = seeded(seed);
+    this.#random = seededUniform(seed);
   }
 
   next(): number[] {
@@ -390,7 +381,7 @@ async function main(): Promise<void> {
     );
   }
 
-  await writeBenchmarkSection('docs/benchmarks.md', 'store', lines.join('\n'));
+  writeReportSection('docs/benchmarks.md', 'store', lines.join('\n'));
   log(lines.join('\n'));
 }
 

@@ -5,7 +5,6 @@
 // It imports the compiled functions from dist/, so build first. Single-threaded: it calls compute functions directly,
 // not through the worker pool.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +21,8 @@ const { superposition } = await dist('superposition.js');
 const { pca } = await dist('pca.js');
 const { matmul, matmulTransposeA } = await dist('dense.js');
 const { spanBasis } = await dist('span.js');
-const { seededRandom } = await dist('random.js');
+const { seededUniform: seededRandom } = await dist('seeded-random.js');
+const { writeReportSection } = await import(path.join(root, 'dist', 'bench', 'report.js'));
 
 const random = seededRandom(42);
 const matrix = (rows, cols) => ({ rows, cols, data: Float64Array.from({ length: rows * cols }, () => random() * 2 - 1) });
@@ -78,11 +78,6 @@ const lines = [
   '<!-- END subspaces -->',
 ];
 
-const file = path.join(root, 'docs', 'benchmarks.md');
-if (!existsSync(path.dirname(file))) mkdirSync(path.dirname(file), { recursive: true });
-const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-const section = lines.join('\n');
-const pattern = /<!-- BEGIN subspaces -->[\s\S]*?<!-- END subspaces -->/;
-const next = pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}\n`;
-writeFileSync(file, next);
+const section = lines.slice(1, -1).join('\n');
+writeReportSection('docs/benchmarks.md', 'subspaces', section);
 console.log(section);

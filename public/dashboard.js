@@ -16,6 +16,8 @@ async function graphql(query, variables = {}) {
     body: JSON.stringify({ query, variables }),
   });
   const body = await response.json();
+  // Rejections before GraphQL runs (rate limit, overload, shutdown) come in the REST error shape.
+  if (!body.errors && !body.data) throw new Error(`${body.code ?? response.status}: ${body.message ?? response.statusText}`);
   if (body.errors && body.errors.length > 0) {
     const first = body.errors[0];
     const code = first.extensions && first.extensions.code ? `${first.extensions.code}: ` : '';

@@ -9,7 +9,7 @@ import { type Dense, fromRows } from '../src/compute/dense.js';
  * is ready, when routes can still be added.
  */
 export async function makeApp(overrides: Partial<Config> = {}, setup?: (app: FastifyInstance) => void): Promise<FastifyInstance> {
-  const config: Config = { ...loadConfig({}), workerThreads: 1, logLevel: 'silent', authMode: 'off', ...overrides };
+  const config: Config = { ...loadConfig({}), workerThreads: 1, logLevel: 'silent', pgliteDataDir: 'memory://', authMode: 'off', ...overrides };
   const app = await buildApp(config, { logger: false });
   setup?.(app);
   await app.ready();
@@ -28,17 +28,8 @@ export async function post(app: FastifyInstance, url: string, payload: unknown):
   return { status: response.statusCode, body: response.json() };
 }
 
-/** A seeded pseudo-random generator (mulberry32), so property tests are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The compute layer's seeded generator (mulberry32), so property tests are reproducible. */
+export { seededUniform as seededRandom } from '../src/compute/seeded-random.js';
 
 export function randomMatrix(rows: number, cols: number, random: () => number, scale = 1): Dense {
   const data = new Float64Array(rows * cols);

@@ -80,7 +80,11 @@ export const GRAPHQL_FIELD_ACCESS: Readonly<Record<string, Access>> = {
   'Query.collections': 'embeddings:read',
   'Query.collection': 'embeddings:read',
   'Query.document': 'embeddings:read',
-  'Query.searchCollection': 'embeddings:read',
+  'Query.search': 'embeddings:read',
+  'Mutation.createCollection': 'embeddings:write',
+  'Mutation.upsertDocuments': 'embeddings:write',
+  'Mutation.deleteDocument': 'embeddings:write',
+  'Mutation.deleteCollection': 'embeddings:write',
 };
 
 /** Access of `method url` (url the route template), or undefined when no entry matches. */

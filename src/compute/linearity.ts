@@ -12,7 +12,7 @@
 import type { LinalgEngine } from './engine.js';
 import { type Dense, clearNegativeZeros, matmul, transpose, zeros } from './dense.js';
 import { lstsq } from './lstsq.js';
-import { seededRandom } from './random.js';
+import { seededUniform } from './seeded-random.js';
 import type { ResolvedTolerance } from './tolerance.js';
 
 export interface AllcloseOptions {
@@ -63,7 +63,7 @@ export function linearityOfMatrix(a: Dense, options: AllcloseOptions & { probes?
   const atol = options.atol ?? ALLCLOSE_ATOL;
   const probes = options.probes ?? 16;
   const seed = options.seed ?? 1;
-  const random = seededRandom(seed);
+  const random = seededUniform(seed);
   const apply = (x: Float64Array) => matmul(a, { rows: a.cols, cols: 1, data: x }).data;
 
   let additivity = 0;

@@ -25,6 +25,8 @@ import { type Dense, leadingColumns, scale, scaleColumns, transpose } from './de
 import type { LinalgEngine } from './engine.js';
 import { type LoraScaling, loraScale } from './lora.js';
 import { concatenateFactors, productDifferenceNorm, productFrobeniusNorm, productSvd } from './lora-factors.js';
+// mulberry32: the same seed gives the same DARE masks on every platform.
+import { seededUniform } from './seeded-random.js';
 
 export type CombineMethod = 'cat' | 'svd' | 'linear' | 'ties' | 'dare_linear' | 'dare_ties' | 'magnitude_prune';
 export type MajoritySignMethod = 'total' | 'frequency';
@@ -146,7 +148,7 @@ function factorSpaceMerge(adapters: CombineAdapter[], scales: number[], options:
     throw new DomainError('INVALID_PARAMETER', { path: '/density', value: null, reason: `method "${options.method}" needs density, the fraction of entries kept, in (0, 1]` });
   }
 
-  const random = mulberry32(options.seed);
+  const random = seededUniform(options.seed);
   const mergeFactor = (factors: Float64Array[]) => mergeTaskTensors(factors, weights, options, random);
   const a = mergeFactor(adapters.map((adapter) => adapter.a.data));
   const b = mergeFactor(adapters.map((adapter) => adapter.b.data));
@@ -203,16 +205,4 @@ function randomPrune(values: Float64Array, density: number, random: () => number
   const out = new Float64Array(values.length);
   for (let j = 0; j < values.length; j++) if (random() < density) out[j] = values[j]! / density;
   return out;
-}
-
-/** mulberry32, a small seeded generator, so the same seed gives the same DARE masks on every platform. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -15,7 +15,7 @@
 
 import type { LinalgEngine } from './engine.js';
 import { DomainError } from '../errors.js';
-import { seededRandom } from './random.js';
+import { seededUniform } from './seeded-random.js';
 import { type Dense, clearNegativeZeros, columnRange, matmul, normalizeColumnSigns, transpose, zeros } from './dense.js';
 
 export interface PcaOptions {
@@ -97,7 +97,7 @@ export function pca(engine: LinalgEngine, x: Dense, options: PcaOptions): PcaRes
 /** Chooses `count` of `total` row indices uniformly without replacement (partial Fisher–Yates), sorted ascending. */
 function sampleRows(total: number, count: number, seed: number): number[] {
   const indices = Int32Array.from({ length: total }, (_, i) => i);
-  const random = seededRandom(seed);
+  const random = seededUniform(seed);
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(random() * (total - i));
     const swap = indices[i]!;

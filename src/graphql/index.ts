@@ -4,15 +4,15 @@
  */
 
 import type { FastifyInstance } from 'fastify';
-import mercurius, { type IResolvers } from 'mercurius';
+import mercurius, { type IResolvers, type MercuriusLoaders } from 'mercurius';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 
 import { DomainError, errorCatalogue } from '../errors.js';
 import { computeResolvers } from './compute-resolvers.js';
 import { computeTypeDefs } from './compute-schema.js';
-import { guardQueryFields } from './authorize.js';
+import { guardRootFields } from './authorize.js';
 import { plotResolvers, plotTypeDefs } from './plots.js';
-import { storeResolvers, storeTypeDefs } from './store.js';
+import { storeLoaders, storeResolvers, storeTypeDefs } from './store.js';
 import { REST_OPERATIONS, restOperationResolvers, restOperationTypeDefs } from './rest-operations.js';
 import { type GraphqlLimits, aliasLimitRule, costLimitRule, depthLimitRule } from './limits.js';
 
@@ -31,11 +31,13 @@ const modules: SchemaModule[] = [
   { typeDefs: storeTypeDefs, resolvers: storeResolvers },
 ];
 
-/** Checks each Query field's scope (authorize.ts) before its resolver runs. */
+/** Checks each Query and Mutation field's scope (authorize.ts) before its resolver runs. */
 function guardResolvers(resolvers: IResolvers): IResolvers {
   const restPaths = new Map(REST_OPERATIONS.map(({ field, path }) => [field, path]));
-  const query = (resolvers as Record<string, unknown>).Query as Record<string, unknown>;
-  return { ...resolvers, Query: guardQueryFields(query, restPaths) } as IResolvers;
+  const roots = resolvers as Record<string, Record<string, unknown> | undefined>;
+  const guarded: Record<string, unknown> = { ...resolvers, Query: guardRootFields('Query', roots.Query ?? {}, restPaths) };
+  if (roots.Mutation) guarded.Mutation = guardRootFields('Mutation', roots.Mutation, restPaths);
+  return guarded as IResolvers;
 }
 
 /** Merges resolver maps type by type (Query fields from every module end up in one Query map). */
@@ -58,6 +60,7 @@ export async function registerGraphql(app: FastifyInstance, options: GraphqlOpti
   await app.register(mercurius, {
     schema: modules.map((module) => module.typeDefs).join('\n'),
     resolvers: guardResolvers(mergeResolvers(modules.map((module) => module.resolvers))),
+    loaders: storeLoaders as unknown as MercuriusLoaders,
     graphiql: true,
     validationRules: [depthLimitRule(options.maxDepth), costLimitRule(options), aliasLimitRule(options)],
     errorFormatter: (execution, context) => formatErrors(execution, context as unknown as { app: FastifyInstance }),

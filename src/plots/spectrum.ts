@@ -25,10 +25,14 @@ export function renderSpectrumSvg(values: readonly number[], options: SpectrumOp
   const plotHeight = height - MARGIN.top - MARGIN.bottom;
 
   const positive = values.filter((value) => value > 0);
-  const maxValue = Math.max(...values, options.tolerance ?? 0, Number.MIN_VALUE);
-  let minValue = logScale ? Math.min(...positive, options.tolerance && options.tolerance > 0 ? options.tolerance : Infinity) : 0;
-  if (!Number.isFinite(minValue)) minValue = maxValue / 10;
-  if (logScale && minValue === maxValue) minValue = maxValue / 10;
+  const maxValue = Math.max(...values, Number.MIN_VALUE);
+  // The log axis spans the positive values. The tolerance widens it only when some value is near or below it, so
+  // a full-rank spectrum is not squeezed against a tolerance 15 decades down.
+  const smallestPositive = positive.length > 0 ? Math.min(...positive) : maxValue / 10;
+  const tolerance = options.tolerance !== undefined && options.tolerance > 0 ? options.tolerance : undefined;
+  const showTolerance = tolerance !== undefined && (!logScale || values.some((value) => value <= 10 * tolerance));
+  let minValue = logScale ? Math.min(smallestPositive, showTolerance ? tolerance! : Infinity) / 2 : 0;
+  if (logScale && !(minValue < maxValue)) minValue = maxValue / 10;
 
   const toY = (value: number): number => {
     if (logScale) {
@@ -48,8 +52,8 @@ export function renderSpectrumSvg(values: readonly number[], options: SpectrumOp
     .map((tick) => `<text x="${MARGIN.left - 6}" y="${toY(tick).toFixed(2)}" text-anchor="end" dominant-baseline="middle">${formatTick(tick)}</text>`)
     .join('');
   const toleranceLine =
-    options.tolerance !== undefined && options.tolerance > 0
-      ? `<line class="tolerance" x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${toY(options.tolerance).toFixed(2)}" y2="${toY(options.tolerance).toFixed(2)}" stroke="#c0392b" stroke-dasharray="5,4"/>`
+    showTolerance
+      ? `<line class="tolerance" x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${toY(tolerance!).toFixed(2)}" y2="${toY(tolerance!).toFixed(2)}" stroke="#c0392b" stroke-dasharray="5,4"/>`
       : '';
 
   return [

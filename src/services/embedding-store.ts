@@ -212,6 +212,26 @@ export class EmbeddingStore {
     return document;
   }
 
+  /** Reads several documents of one collection in one query; ids that do not exist are left out. */
+  async getDocuments(name: string, ids: readonly string[]): Promise<StoredDocument[]> {
+    const db = await this.database();
+    return this.#withCollection(db, name, (record) => getDocuments(db, record.id, ids));
+  }
+
+  /** Document counts of several collections; a name that does not exist is left out. */
+  async countDocuments(names: readonly string[]): Promise<Map<string, number>> {
+    const db = await this.database();
+    const counts = new Map<string, number>();
+    for (const name of new Set(names)) {
+      try {
+        counts.set(name, await this.#withCollection(db, name, (record) => countDocuments(db, record.id)));
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'COLLECTION_NOT_FOUND')) throw error;
+      }
+    }
+    return counts;
+  }
+
   async deleteDocument(name: string, id: string): Promise<{ deleted: string }> {
     const db = await this.database();
     const deleted = await this.#withCollection(db, name, (record) => deleteDocument(db, record.id, id));

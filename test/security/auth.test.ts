@@ -143,11 +143,14 @@ describe('API keys and scopes', () => {
     const proxied = await graphql(app, reader.key, '{ dimension(input: { vectors: [[1, 0], [0, 1]] }) }');
     expect(proxied.body.errors[0].extensions).toMatchObject({ code: 'INSUFFICIENT_SCOPE', required: 'compute' });
 
-    const store = await graphql(app, compute.key, '{ collections }');
+    const store = await graphql(app, compute.key, '{ collections { name } }');
     expect(store.body.errors[0].extensions).toMatchObject({ code: 'INSUFFICIENT_SCOPE', required: 'embeddings:read' });
 
-    const listed = await graphql(app, reader.key, '{ collections }');
-    expect(listed.body.data.collections).toEqual({ collections: [] });
+    const listed = await graphql(app, reader.key, '{ collections { name } }');
+    expect(listed.body.data.collections).toEqual([]);
+
+    const write = await graphql(app, reader.key, 'mutation { createCollection(name: "x", dimensions: 2) { name } }');
+    expect(write.body.errors[0].extensions).toMatchObject({ code: 'INSUFFICIENT_SCOPE', required: 'embeddings:write' });
   });
 
   it('every documented route has a scope entry', async () => {

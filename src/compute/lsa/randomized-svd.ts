@@ -23,7 +23,7 @@
 import type { LinalgEngine } from '../engine.js';
 import { type Dense, leadingColumns, matmul, matmulTransposeA } from '../dense.js';
 import { applySignRule } from '../svd.js';
-import { seededRandom } from '../random.js';
+import { seededUniform } from '../seeded-random.js';
 import { type Csr, csrMultiply, csrMultiplyTransposed } from './csr.js';
 import { fillStandardNormal } from './standard-normal.js';
 
@@ -101,7 +101,7 @@ function rangeFinderSvd(engine: LinalgEngine, a: LinearOperator, options: Random
     return value;
   };
 
-  const omega: Dense = { rows: n, cols: l, data: fillStandardNormal(new Float64Array(n * l), seededRandom(options.seed)) };
+  const omega: Dense = { rows: n, cols: l, data: fillStandardNormal(new Float64Array(n * l), seededUniform(options.seed)) };
   let basis = orthonormalize(engine, pass(a.multiply(omega)));
   for (let i = 0; i < q; i++) {
     const rowSample = pass(a.multiplyTransposed(basis));

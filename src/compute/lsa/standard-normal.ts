@@ -1,6 +1,6 @@
 /**
  * Standard normal samples for the randomized SVD, by the Box–Muller transform over a seeded uniform generator
- * (`seededRandom`, mulberry32). The uniforms use only 32-bit integer arithmetic, so a seed gives the same sequence
+ * (`seededUniform`, mulberry32). The uniforms use only 32-bit integer arithmetic, so a seed gives the same sequence
  * everywhere. The normals go through Math.log, Math.cos and Math.sin, which ECMAScript does not require to be
  * correctly rounded, so they repeat exactly on one Node.js version and may differ in the last bit on another.
  */

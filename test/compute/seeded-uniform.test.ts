@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { seededRandom } from '../../src/compute/random.js';
+import { seededUniform as seededRandom } from '../../src/compute/seeded-random.js';
 
 describe('seededRandom', () => {
   it('repeats a sequence for a seed', () => {
