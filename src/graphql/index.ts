@@ -92,7 +92,9 @@ function formatErrors(execution: ExecutionResult & { errors: readonly GraphQLErr
   const onlyRejections = execution.data == null && errors.every((error) => error.extensions.status !== undefined && (error.extensions.status as number) < 500);
   // A request rejected by the authentication hook keeps its 401 or 403, as over REST.
   const authStatus = errors.find((error) => error.extensions.status === 401 || error.extensions.status === 403)?.extensions.status as number | undefined;
-  const statusCode = execution.data != null ? 200 : onlyRejections ? (authStatus ?? 400) : 500;
+  let statusCode = 500;
+  if (execution.data != null) statusCode = 200;
+  else if (onlyRejections) statusCode = authStatus ?? 400;
   return { statusCode, response: { data: execution.data ?? null, errors } };
 }
 

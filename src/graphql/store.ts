@@ -81,7 +81,7 @@ interface Context {
 }
 
 /**
- * The store as the caller's tenant sees it. The caller was authenticated by the hook on POST /graphql, and the
+ * Returns the store in the caller's tenant. The caller was authenticated by the hook on POST /graphql, and the
  * field guard (authorize.ts) checked the root field's scope.
  */
 function storeOf(context: Context): EmbeddingStore {
