@@ -10,7 +10,7 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import { DomainError, errorCatalogue } from '../errors.js';
 import { computeResolvers } from './compute-resolvers.js';
 import { computeTypeDefs } from './compute-schema.js';
-import { guardQueryFields } from './authorize.js';
+import { guardRootFields } from './authorize.js';
 import { plotResolvers, plotTypeDefs } from './plots.js';
 import { storeLoaders, storeResolvers, storeTypeDefs } from './store.js';
 import { REST_OPERATIONS, restOperationResolvers, restOperationTypeDefs } from './rest-operations.js';
@@ -34,9 +34,10 @@ const modules: SchemaModule[] = [
 /** Checks each Query and Mutation field's scope (authorize.ts) before its resolver runs. */
 function guardResolvers(resolvers: IResolvers): IResolvers {
   const restPaths = new Map(REST_OPERATIONS.map(({ field, path }) => [field, path]));
-  const query = (resolvers as Record<string, unknown>).Query as Record<string, unknown>;
-  const mutation = (resolvers as Record<string, unknown>).Mutation as Record<string, unknown>;
-  return { ...resolvers, Query: guardQueryFields(query, restPaths), Mutation: guardQueryFields(mutation, new Map(), 'Mutation') } as IResolvers;
+  const roots = resolvers as Record<string, Record<string, unknown> | undefined>;
+  const guarded: Record<string, unknown> = { ...resolvers, Query: guardRootFields('Query', roots.Query ?? {}, restPaths) };
+  if (roots.Mutation) guarded.Mutation = guardRootFields('Mutation', roots.Mutation, restPaths);
+  return guarded as IResolvers;
 }
 
 /** Merges resolver maps type by type (Query fields from every module end up in one Query map). */
@@ -91,7 +92,9 @@ function formatErrors(execution: ExecutionResult & { errors: readonly GraphQLErr
   const onlyRejections = execution.data == null && errors.every((error) => error.extensions.status !== undefined && (error.extensions.status as number) < 500);
   // A request rejected by the authentication hook keeps its 401 or 403, as over REST.
   const authStatus = errors.find((error) => error.extensions.status === 401 || error.extensions.status === 403)?.extensions.status as number | undefined;
-  const statusCode = execution.data != null ? 200 : onlyRejections ? (authStatus ?? 400) : 500;
+  let statusCode = 500;
+  if (execution.data != null) statusCode = 200;
+  else if (onlyRejections) statusCode = authStatus ?? 400;
   return { statusCode, response: { data: execution.data ?? null, errors } };
 }
 

@@ -5,16 +5,13 @@
  * Nested fields are resolved by mercurius loaders, which batch every lookup of one kind in a request: a page of
  * search hits with their documents and those documents' collections costs one search, one document read per
  * collection and one collection listing, however many hits there are.
- *
- * Every field works in the caller's tenant (the key's), and searches and document reads write an audit row, as
- * over REST.
  */
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-import { requirePrincipal } from '../auth/authenticate.js';
 import type { StoredDocument } from '../db/documents.js';
 import { DomainError } from '../errors.js';
+import type { Principal } from '../services/api-keys.js';
 import type { CollectionView, EmbeddingStore, Hit } from '../services/embedding-store.js';
 
 export const storeTypeDefs = /* GraphQL */ `
@@ -80,16 +77,26 @@ export const storeTypeDefs = /* GraphQL */ `
 
 interface Context {
   app: FastifyInstance;
-  reply: { request: FastifyRequest };
+  reply?: { request: FastifyRequest };
 }
 
-/** The store as the caller's tenant sees it. */
-function storeOf({ app, reply }: Context): EmbeddingStore {
-  return app.store.forTenant(requirePrincipal(reply.request).tenant);
+/**
+ * Returns the store in the caller's tenant. The caller was authenticated by the hook on POST /graphql, and the
+ * field guard (authorize.ts) checked the root field's scope.
+ */
+function storeOf(context: Context): EmbeddingStore {
+  return context.app.store.forTenant(principalOf(context).tenant);
 }
 
+function principalOf(context: Context): Principal {
+  const principal = context.reply?.request.principal;
+  if (!principal) throw new DomainError('AUTHENTICATION_REQUIRED');
+  return principal;
+}
+
+/** Appends the audit row of a document read or search, as the REST routes do. */
 function audit(context: Context, action: string, collection: string, documentIds: readonly string[], query: unknown): Promise<void> {
-  return context.app.audit.record(requirePrincipal(context.reply.request), { action, collection, documentIds, query });
+  return context.app.audit.record(principalOf(context), { action, collection, documentIds, query });
 }
 
 type Args = Record<string, unknown>;
@@ -124,9 +131,9 @@ export const storeResolvers = {
       return { ...document, collectionName: args.collection };
     },
     search: async (_: unknown, args: Args, context: Context): Promise<SearchParent> => {
-      const { collection, ...request } = present<{ collection: string } & Parameters<EmbeddingStore['search']>[1]>(args);
+      const { collection, ...request } = present<{ collection: string } & Parameters<FastifyInstance['store']['search']>[1]>(args);
       const reply = await storeOf(context).search(collection, request);
-      await audit(context, 'search', collection, reply.hits.map((hit) => hit.id), request);
+      await audit(context, 'collection.search', collection, reply.hits.map((hit) => hit.id), request);
       return { ...reply, hits: reply.hits.map((hit) => ({ ...hit, collectionName: reply.collection })) };
     },
   },
@@ -136,7 +143,7 @@ export const storeResolvers = {
       if (!Array.isArray(args.documents)) {
         throw new DomainError('INVALID_REQUEST', { path: '/documents', reason: 'documents must be an array of { id, embedding, metadata, text }' });
       }
-      return storeOf(context).upsertDocuments(args.collection, args.documents as Parameters<EmbeddingStore['upsertDocuments']>[1]);
+      return storeOf(context).upsertDocuments(args.collection, args.documents as Parameters<FastifyInstance['store']['upsertDocuments']>[1]);
     },
     deleteDocument: async (_: unknown, args: { collection: string; id: string }, context: Context) => {
       await storeOf(context).deleteDocument(args.collection, args.id);
@@ -153,8 +160,7 @@ export const storeResolvers = {
 export const storeLoaders = {
   SearchHit: {
     async document(queries: { obj: HitParent }[], context: Context): Promise<DocumentParent[]> {
-      // The search that produced these hits has already written the audit row naming them.
-      return loadDocuments(storeOf(context), queries.map(({ obj }) => ({ collection: obj.collectionName, id: obj.id })));
+      return loadDocuments(context, queries.map(({ obj }) => ({ collection: obj.collectionName, id: obj.id })));
     },
   },
   Collection: {
@@ -163,28 +169,24 @@ export const storeLoaders = {
       return queries.map(({ obj }) => counts.get(obj.name) ?? 0);
     },
     async document(queries: { obj: { name: string }; params: { id: string } }[], context: Context): Promise<(DocumentParent | null)[]> {
-      const documents = await loadDocuments(storeOf(context), queries.map(({ obj, params }) => ({ collection: obj.name, id: params.id })), false);
-      for (const document of documents) {
-        if (document) await audit(context, 'document.read', document.collectionName, [document.id], { id: document.id });
-      }
-      return documents;
+      return loadDocuments(context, queries.map(({ obj, params }) => ({ collection: obj.name, id: params.id })), false);
     },
   },
   Document: {
     async collection(queries: { obj: DocumentParent }[], context: Context): Promise<CollectionView[]> {
-      return loadCollections(storeOf(context), queries.map(({ obj }) => obj.collectionName));
+      return loadCollections(context, queries.map(({ obj }) => obj.collectionName));
     },
   },
   SearchResult: {
     async collection(queries: { obj: SearchParent }[], context: Context): Promise<CollectionView[]> {
-      return loadCollections(storeOf(context), queries.map(({ obj }) => obj.collection));
+      return loadCollections(context, queries.map(({ obj }) => obj.collection));
     },
   },
 };
 
 /** Resolves collection names to their records with one listing. */
-async function loadCollections(store: EmbeddingStore, names: string[]): Promise<CollectionView[]> {
-  const collections = new Map((await store.listCollections()).map((collection) => [collection.name, collection]));
+async function loadCollections(context: Context, names: string[]): Promise<CollectionView[]> {
+  const collections = new Map((await storeOf(context).listCollections()).map((collection) => [collection.name, collection]));
   return names.map((name) => {
     const collection = collections.get(name);
     if (!collection) throw new DomainError('COLLECTION_NOT_FOUND', { collection: name });
@@ -192,16 +194,18 @@ async function loadCollections(store: EmbeddingStore, names: string[]): Promise<
   });
 }
 
-/** Reads the requested documents with one query per collection, in the order asked. */
-async function loadDocuments(store: EmbeddingStore, wanted: { collection: string; id: string }[], required = true): Promise<DocumentParent[]> {
+/** Reads the requested documents with one query per collection, in the order asked, and audits each collection's read. */
+async function loadDocuments(context: Context, wanted: { collection: string; id: string }[], required = true): Promise<DocumentParent[]> {
   const byCollection = new Map<string, string[]>();
   for (const { collection, id } of wanted) byCollection.set(collection, [...(byCollection.get(collection) ?? []), id]);
 
   const found = new Map<string, DocumentParent>();
   for (const [collection, ids] of byCollection) {
-    for (const document of await store.getDocuments(collection, [...new Set(ids)])) {
+    const documents = await storeOf(context).getDocuments(collection, [...new Set(ids)]);
+    for (const document of documents) {
       found.set(`${collection}\u0000${document.id}`, { ...document, collectionName: collection });
     }
+    await audit(context, 'document.read', collection, documents.map((document) => document.id), { ids: [...new Set(ids)] });
   }
   return wanted.map(({ collection, id }) => {
     const document = found.get(`${collection}\u0000${id}`);

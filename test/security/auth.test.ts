@@ -149,7 +149,7 @@ describe('API keys and scopes', () => {
     const listed = await graphql(app, reader.key, '{ collections { name } }');
     expect(listed.body.data.collections).toEqual([]);
 
-    const write = await graphql(app, reader.key, 'mutation { deleteCollection(name: "anything") }');
+    const write = await graphql(app, reader.key, 'mutation { createCollection(name: "x", dimensions: 2) { name } }');
     expect(write.body.errors[0].extensions).toMatchObject({ code: 'INSUFFICIENT_SCOPE', required: 'embeddings:write' });
   });
 

@@ -96,20 +96,30 @@ for (const mode of storeModes) {
 
     it('GraphQL: B cannot see A collection', async () => {
       for (const query of [
-        `{ collection(name: "${onlyA}") { name } }`,
-        `{ document(collection: "${onlyA}", id: "a1") { id } }`,
+        `{ collection(name: "${onlyA}") { name documentCount } }`,
+        `{ document(collection: "${onlyA}", id: "a1") { id text } }`,
         `{ search(collection: "${onlyA}", vector: [1, 0], k: 3) { hits { id } } }`,
+        `{ search(collection: "${onlyA}", id: "a1", k: 3) { hits { id } } }`,
+        `mutation { upsertDocuments(collection: "${onlyA}", documents: [{ id: "x", embedding: [1, 0] }]) { upserted } }`,
+        `mutation { deleteDocument(collection: "${onlyA}", id: "a1") }`,
+        `mutation { deleteCollection(name: "${onlyA}") }`,
       ]) {
         const reply = await graphql(app, keyB, query);
         expect(reply.body.data, query).toBeNull();
-        expect(reply.body.errors[0].extensions).toMatchObject({ code: 'COLLECTION_NOT_FOUND', status: 404, collection: onlyA });
+        expect(reply.body.errors[0].extensions, query).toMatchObject({ code: 'COLLECTION_NOT_FOUND', status: 404, collection: onlyA });
       }
       const list = await graphql(app, keyB, '{ collections { name } }');
       expect(list.body.data.collections.map((c: { name: string }) => c.name)).toEqual([shared]);
 
-      const own = await graphql(app, keyA, `{ search(collection: "${shared}", vector: [1, 0], k: 1) { hits { id document { id collection { name } } } } }`);
+      // Nested fields stay in the tenant: B's hits in the shared name resolve to B's documents and collection.
+      const nested = await graphql(app, keyB, `{ search(collection: "${shared}", vector: [1, 0], k: 5) { hits { id document { id metadata collection { name documentCount } } } } }`);
+      expect(nested.body.data.search.hits).toEqual([{ id: 'b1', document: { id: 'b1', metadata: { owner: 'B' }, collection: { name: shared, documentCount: 1 } } }]);
+
+      const own = await graphql(app, keyA, `{ search(collection: "${shared}", vector: [1, 0], k: 1) { hits { id } } }`);
       expect(own.body.data.search.hits[0].id).toBe('a1');
-      expect(own.body.data.search.hits[0].document.collection.name).toBe(shared);
+
+      const stillThere = await call(app, keyA, 'GET', `/v1/collections/${onlyA}`);
+      expect(stillThere.body.documentCount).toBe(2);
     });
   });
 }
