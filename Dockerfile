@@ -20,7 +20,8 @@ RUN npm run build
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 
-ENV HOST=0.0.0.0 \
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=8080 \
     LINALG_ENGINE=native
 EXPOSE 8080

@@ -2,6 +2,8 @@
  * Entry point: validate the configuration, build the app, listen, and close cleanly on SIGINT/SIGTERM.
  */
 
+import { randomBytes } from 'node:crypto';
+
 import closeWithGrace from 'close-with-grace';
 
 import { buildApp } from './app.js';
@@ -22,11 +24,22 @@ async function main(): Promise<void> {
   }
 
   if (config.authMode === 'on' && config.adminApiKey === undefined) {
+    if (process.env.NODE_ENV === 'production') {
+      process.stderr.write(
+        'AUTH_MODE is on (the default), but ADMIN_API_KEY is not set, so no one could create API keys. Set ADMIN_API_KEY to a secret of ' +
+          'at least 32 characters (for example: ADMIN_API_KEY=$(openssl rand -hex 32) npm start), or set AUTH_MODE=off for local development.\n',
+      );
+      process.exit(1);
+    }
+    // Outside production a first `npm start` still works with authentication on: the process makes an admin key
+    // that lives as long as it does, and shows it once on the terminal (never in the structured logs).
+    const generated = randomBytes(32).toString('hex');
+    config = { ...config, adminApiKey: generated };
     process.stderr.write(
-      'AUTH_MODE is on (the default), but ADMIN_API_KEY is not set, so no one could create API keys. Set ADMIN_API_KEY to a secret of ' +
-        'at least 32 characters (for example: ADMIN_API_KEY=$(openssl rand -hex 32) npm start), or set AUTH_MODE=off for local development.\n',
+      `AUTH_MODE is on and ADMIN_API_KEY is not set, so this process generated an admin key, valid until it stops:\n\n  ${generated}\n\n` +
+        'Send it as "Authorization: Bearer <key>" and create scoped keys with POST /v1/admin/keys. Set ADMIN_API_KEY to keep a key ' +
+        'across restarts (NODE_ENV=production requires it), or AUTH_MODE=off for local development.\n',
     );
-    process.exit(1);
   }
 
   let app;
