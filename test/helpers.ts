@@ -9,7 +9,9 @@ import { type Dense, fromRows } from '../src/compute/dense.js';
  * is ready, when routes can still be added.
  */
 export async function makeApp(overrides: Partial<Config> = {}, setup?: (app: FastifyInstance) => void): Promise<FastifyInstance> {
-  const config: Config = { ...loadConfig({}), workerThreads: 1, logLevel: 'silent', pgliteDataDir: 'memory://', authMode: 'off', ...overrides };
+  // The overload guard is raised: opening the in-memory PGlite blocks the event loop for seconds on a loaded
+  // machine, and a 503 SERVICE_OVERLOADED is not what these tests check.
+  const config: Config = { ...loadConfig({}), workerThreads: 1, logLevel: 'silent', pgliteDataDir: 'memory://', authMode: 'off', maxEventLoopDelayMs: 60_000, ...overrides };
   const app = await buildApp(config, { logger: false });
   setup?.(app);
   await app.ready();

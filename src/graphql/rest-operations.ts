@@ -53,10 +53,26 @@ export const REST_OPERATIONS: RestOperation[] = [
   { field: 'loraAnalyze', path: '/v1/lora/analyze', description: 'Spectrum, effective rank and parameter counts of an adapter update.' },
   { field: 'randomFourierFeatures', path: '/v1/positional/random-fourier', description: 'Random Fourier features and their Gram structure.' },
   { field: 'clinicalSimilar', path: '/v1/clinical/similar', description: 'Clinical notes similar to a stored note or a text, with clinical filters.' },
+  { field: 'embedTexts', path: '/v1/embedders/:id/embed', description: 'Embed texts with a stored embedder.' },
+  { field: 'analogies', path: '/v1/collections/:name/analogies', description: 'Analogy a : b :: c : ? over a collection.' },
+  { field: 'relations', path: '/v1/collections/:name/relations', description: 'Mean offset relation vector and ranked candidates.' },
+  { field: 'relationFit', path: '/v1/collections/:name/relations/fit', description: 'Affine relation map fitted on stored pairs.' },
+  { field: 'relationProbe', path: '/v1/collections/:name/relations/probe', description: 'Linear relational probe trained on stored pairs (TensorFlow.js).' },
+  { field: 'searchMapped', path: '/v1/collections/:name/search-mapped', description: 'Search a collection with a vector mapped from another space.' },
+  { field: 'fingerprintSearch', path: '/v1/fingerprint-collections/:name/search', description: 'Tanimoto or Hamming search over binary fingerprints.' },
 ];
 
+/** The path parameters of a route template, e.g. ['name'] for /v1/collections/:name/search. */
+function pathParameters(path: string): string[] {
+  return [...path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!);
+}
+
 export function restOperationTypeDefs(operations: RestOperation[]): string {
-  const fields = operations.map(({ field, path, description }) => `  "${description} Input and reply as POST ${path}."\n  ${field}(input: JSON!): JSON!`);
+  const fields = operations.map(({ field, path, description }) => {
+    // Path parameters become String! arguments of the same name; `input` is the body.
+    const parameters = pathParameters(path).map((name) => `${name}: String!, `).join('');
+    return `  "${description} Input and reply as POST ${path}."\n  ${field}(${parameters}input: JSON!): JSON!`;
+  });
   return `scalar JSON\n\nextend type Query {\n${fields.join('\n')}\n}\n`;
 }
 
@@ -90,7 +106,10 @@ export async function callRestRoute(context: Context, method: 'GET' | 'POST' | '
 export function restOperationResolvers(operations: RestOperation[]) {
   const query: Record<string, unknown> = {};
   for (const { field, path } of operations) {
-    query[field] = async (_: unknown, args: { input: unknown }, context: Context) => callRestRoute(context, 'POST', path, args.input);
+    query[field] = async (_: unknown, args: Record<string, unknown>, context: Context) => {
+      const url = path.replace(/:([A-Za-z]+)/g, (_match, name: string) => encodeURIComponent(String(args[name])));
+      return callRestRoute(context, 'POST', url, args.input);
+    };
   }
   return { JSON: GraphQLJSON, Query: query };
 }

@@ -18,7 +18,7 @@ describe('GraphQL fields backed by REST routes', () => {
 
   it('exposes a field for every listed route, and every route exists', async () => {
     const paths = Object.keys((await app.inject({ method: 'GET', url: '/docs/json' })).json().paths);
-    for (const operation of REST_OPERATIONS) expect(paths).toContain(operation.path);
+    for (const operation of REST_OPERATIONS) expect(paths).toContain(operation.path.replace(/:([A-Za-z]+)/g, '{$1}'));
   });
 
   it('intersects two planes of ℝ³ in a line, as over REST', async () => {
@@ -36,6 +36,24 @@ describe('GraphQL fields backed by REST routes', () => {
     const body = await gql(app, 'query ($input: JSON!) { subspaceSum(input: $input) }', { input });
     expect(body.errors[0].extensions.code).toBe('SHAPE_MISMATCH');
     expect(body.errors[0].message).toMatch(/ℝ|dimension|shape/i);
+  });
+
+  it('fills path parameters from arguments', async () => {
+    await app.inject({ method: 'POST', url: '/v1/collections', payload: { name: 'words', dimensions: 2 } });
+    const documents = [
+      { id: 'man', embedding: [1, 0] },
+      { id: 'king', embedding: [1, 1] },
+      { id: 'woman', embedding: [0, 1] },
+      { id: 'queen', embedding: [0.1, 1] },
+      { id: 'apple', embedding: [1, -1] },
+    ];
+    await app.inject({ method: 'POST', url: '/v1/collections/words/documents', payload: { documents } });
+    // b̂ − â + ĉ = (1/√2 − 1, 1/√2 + 1) is nearest to queen once man, king and woman are left out.
+    const body = await gql(app, 'query ($input: JSON!) { analogies(name: "words", input: $input) }', { input: { a: 'man', b: 'king', c: 'woman', k: 1 } });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.analogies.hits[0].id).toBe('queen');
+    const missing = await gql(app, 'query ($input: JSON!) { analogies(name: "no-such", input: $input) }', { input: { a: 'man', b: 'king', c: 'woman' } });
+    expect(missing.errors[0].extensions.code).toBe('COLLECTION_NOT_FOUND');
   });
 
   it('carries schema validation failures as INVALID_REQUEST', async () => {

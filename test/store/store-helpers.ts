@@ -59,7 +59,7 @@ export const storeModes: StoreMode[] = [
 
 /** Builds the app, without logs, on an opened database that the caller closes. */
 export async function makeStoreApp(database: Database, overrides: Partial<Config> = {}): Promise<FastifyInstance> {
-  const config: Config = { ...loadConfig({}), workerThreads: 1, logLevel: 'silent', authMode: 'off', ...overrides };
+  const config: Config = { ...loadConfig({}), workerThreads: 1, logLevel: 'silent', authMode: 'off', maxEventLoopDelayMs: 60_000, ...overrides };
   const app = await buildApp(config, { logger: false, database });
   await app.ready();
   return app;
