@@ -13,12 +13,10 @@
  * Run: `npm run bench:clinical`. Writes docs/clinical-similarity.md and its section of docs/benchmarks.md.
  */
 
-import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 
-import { parse } from 'csv-parse/sync';
 
 import type { Dense } from '../src/compute/dense.js';
 import { jsEngine } from '../src/compute/js-engine.js';
@@ -35,6 +33,7 @@ import { dataFile } from '../src/io/data-files.js';
 import { projectRoot } from '../src/io/project-root.js';
 import { EmbeddingStore } from '../src/services/embedding-store.js';
 import { writeReportSection } from './report.js';
+import { CATCH_ALL, type Note, readNotes } from './mtsamples.js';
 
 const DIMENSIONS = 256;
 const PREFIX_DIMENSIONS = 100;
@@ -46,26 +45,7 @@ const STORE_QUERIES = 300;
 const STORE_WARMUP = 20;
 const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL || undefined;
 
-/**
- * Categories that name a note type or a whole department rather than a specialty. Many of their notes appear again,
- * with the same text, under a specialty elsewhere in the data set.
- */
-const CATCH_ALL = new Set([
-  'Surgery',
-  'Consult - History and Phy.',
-  'SOAP / Chart / Progress Notes',
-  'Discharge Summary',
-  'General Medicine',
-  'Office Notes',
-  'Emergency Room Reports',
-  'Letters',
-  'IME-QME-Work Comp etc.',
-]);
 
-interface Note {
-  specialty: string;
-  text: string;
-}
 
 interface Ranking {
   /** Top-10 neighbour indices per query, over all other notes. */
@@ -213,12 +193,6 @@ async function measureStore(database: string, open: () => Promise<Database>, emb
   }
 }
 
-function readNotes(file: string): Note[] {
-  const records = parse(gunzipSync(readFileSync(file)), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  return records
-    .filter((record) => (record.transcription ?? '').trim() !== '')
-    .map((record) => ({ specialty: (record.medical_specialty ?? '').trim(), text: record.transcription! }));
-}
 
 function buildTfidf(texts: string[]): Csr {
   const documents = texts.map((text) => tokenize(text, { bigrams: false }));

@@ -11,11 +11,8 @@
  * Run: `npm run bench:clustering`. Writes the `clustering` section of docs/benchmarks.md.
  */
 
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { gunzipSync } from 'node:zlib';
 
-import { parse } from 'csv-parse/sync';
 
 import { adjustedRandIndex, purity } from '../src/compute/cluster-agreement.js';
 import type { Dense } from '../src/compute/dense.js';
@@ -26,6 +23,7 @@ import { fitLsa } from '../src/compute/lsa/fit.js';
 import { seededUniform } from '../src/compute/seeded-random.js';
 import { dataFile } from '../src/io/data-files.js';
 import { writeReportSection } from './report.js';
+import { CATCH_ALL, type Note, readNotes } from './mtsamples.js';
 
 const DIMENSIONS = 128;
 const MIN_DF = 2;
@@ -34,22 +32,7 @@ const SEEDS = [0, 1, 2];
 const STARTS = 3;
 
 /** The catch-all categories of docs/clinical-similarity.md: note types or whole departments, not specialties. */
-const CATCH_ALL = new Set([
-  'Surgery',
-  'Consult - History and Phy.',
-  'SOAP / Chart / Progress Notes',
-  'Discharge Summary',
-  'General Medicine',
-  'Office Notes',
-  'Emergency Room Reports',
-  'Letters',
-  'IME-QME-Work Comp etc.',
-]);
 
-interface Note {
-  specialty: string;
-  text: string;
-}
 
 interface Row {
   subset: string;
@@ -87,12 +70,6 @@ async function main(): Promise<void> {
   log('wrote the clustering section of docs/benchmarks.md');
 }
 
-function readNotes(file: string): Note[] {
-  const records = parse(gunzipSync(readFileSync(file)), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  return records
-    .filter((record) => (record.transcription ?? '').trim() !== '')
-    .map((record) => ({ specialty: (record.medical_specialty ?? '').trim(), text: record.transcription! }));
-}
 
 /** Clusters the chosen notes (rows of `embeddings`) with k = their number of specialties, once per seed. */
 function measure(subset: string, notes: Note[], embeddings: Dense, chosen: Int32Array): Row {

@@ -107,10 +107,8 @@ export async function listFingerprintCollections(db: Queryable, tenant: string):
   return rows.map(toRecord);
 }
 
-export async function countFingerprints(db: Queryable, collectionId: number): Promise<number> {
-  const { rows } = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${documentsTable(collectionId)}`);
-  return Number(rows[0]?.count ?? 0);
-}
+/** Fingerprint tables are documents tables too, so counting is the same query. */
+export { countDocuments as countFingerprints } from './collections.js';
 
 /** Inserts or replaces fingerprints by id in the caller's transaction (sorted, distinct ids); returns how many were new. */
 export async function upsertFingerprints(tx: Queryable, collectionId: number, documents: readonly FingerprintInput[]): Promise<number> {
