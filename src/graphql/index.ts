@@ -76,7 +76,7 @@ interface FormattedError {
 
 /**
  * Turns every error of an execution into { message, locations, path, extensions: { code, ... } }. Domain errors
- * keep their catalogue code and parameters; validation failures get a GRAPHQL_* code; anything else is an
+ * keep their catalogue code and parameters, and validation failures get a GRAPHQL_* code. Anything else is an
  * INTERNAL_ERROR whose details go to the log only.
  */
 function formatErrors(execution: ExecutionResult & { errors: readonly GraphQLError[] }, context: { app: FastifyInstance }) {

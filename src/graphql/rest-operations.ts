@@ -62,7 +62,7 @@ export const REST_OPERATIONS: RestOperation[] = [
   { field: 'fingerprintSearch', path: '/v1/fingerprint-collections/:name/search', description: 'Tanimoto or Hamming search over binary fingerprints.' },
 ];
 
-/** The path parameters of a route template, e.g. ['name'] for /v1/collections/:name/search. */
+/** Returns the path parameters of a route template, e.g. ['name'] for /v1/collections/:name/search. */
 function pathParameters(path: string): string[] {
   return [...path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!);
 }
@@ -86,7 +86,7 @@ const FORWARDED_HEADERS = ['authorization', 'x-api-key', 'x-request-id'];
 
 /**
  * Sends a request through a REST route in-process, with the GraphQL request's key and request id, and returns its
- * JSON reply; a 4xx or 5xx reply is thrown as the DomainError of its code.
+ * JSON reply. A 4xx or 5xx reply is thrown as the DomainError of its code.
  */
 export async function callRestRoute(context: Context, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown): Promise<Record<string, unknown>> {
   const headers: Record<string, string> = {};

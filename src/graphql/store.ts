@@ -2,7 +2,7 @@
  * GraphQL types of the embedding store: collections, documents and similarity search, over the same
  * EmbeddingStore service as the REST routes.
  *
- * Nested fields are resolved by mercurius loaders, which batch every lookup of one kind in a request: a page of
+ * Nested fields are resolved by mercurius loaders, which batch every lookup of one kind in a request. So a page of
  * search hits with their documents and those documents' collections costs one search, one document read per
  * collection and one collection listing, however many hits there are.
  */
