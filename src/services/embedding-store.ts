@@ -86,7 +86,7 @@ interface RankOptions {
 /** Tenant of a store made without `forTenant`, and of collections created before tenants existed. */
 export const DEFAULT_TENANT = 'default';
 
-/** What every tenant's view of one store shares: the database and the record cache. */
+/** State shared by every tenant's view of one store: the database and the record cache. */
 interface SharedState {
   open: () => Promise<Database>;
   database: Promise<Database> | undefined;
