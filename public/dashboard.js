@@ -2,8 +2,8 @@
 
 const $ = (id) => document.getElementById(id);
 
-// With AUTH_MODE=on the service needs an API key with the compute scope. The dashboard sends the one stored under
-// localStorage 'vectorspace.apiKey' (set it once in the browser console: localStorage.setItem('vectorspace.apiKey', '<key>')).
+// With AUTH_MODE=on the service needs an API key (scopes compute and embeddings:read). The dashboard sends the one
+// entered in the header, kept in this browser's localStorage under 'vectorspace.apiKey'.
 function apiKeyHeader() {
   const key = window.localStorage ? window.localStorage.getItem('vectorspace.apiKey') : null;
   return key ? { 'x-api-key': key } : {};
@@ -132,6 +132,18 @@ async function runSearch() {
     setStatus('search-status', error.message, true);
   }
 }
+
+$('key-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const key = $('api-key').value.trim();
+  if (key === '') window.localStorage.removeItem('vectorspace.apiKey');
+  else window.localStorage.setItem('vectorspace.apiKey', key);
+  $('api-key').value = '';
+  $('search-run').disabled = false;
+  loadCollections();
+  plotSpectrum();
+  plotAttention();
+});
 
 $('spectrum-run').addEventListener('click', plotSpectrum);
 $('attention-run').addEventListener('click', plotAttention);

@@ -95,4 +95,24 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(failures).toEqual([]);
   });
+
+  it('sends the key entered in the header', async () => {
+    const adminApiKey = 'dashboard-test-admin-key-0123456789abcdef';
+    const secured = await makeApp({ authMode: 'on', adminApiKey });
+    const securedUrl = await secured.listen({ host: '127.0.0.1', port: 0 });
+    const page = await browser.newPage();
+    try {
+      await page.goto(securedUrl);
+      await page.waitForFunction(() => document.getElementById('spectrum-status')?.classList.contains('error'));
+      expect(await page.textContent('#spectrum-status')).toContain('AUTHENTICATION_REQUIRED');
+
+      await page.fill('#api-key', adminApiKey);
+      await page.click('#key-form button');
+      await page.waitForFunction(() => document.getElementById('spectrum-status')?.textContent?.startsWith('rank 3'));
+      await page.waitForSelector('#attention-plot svg g.cells rect');
+    } finally {
+      await page.close();
+      await secured.close();
+    }
+  });
 });
