@@ -1,7 +1,7 @@
 /**
  * Fuzz drill: sends malformed requests to every route of the OpenAPI document of a running service (started here
  * as a child process on loopback) and counts the replies by status class. A 5xx reply or a crash is a defect; the
- * drill exits non-zero when it sees one. Results go to docs/reliability.md, section `fuzz`.
+ * drill exits non-zero when one occurs. Results go to docs/reliability.md, section `fuzz`.
  *
  *   npm run drill:fuzz            # FUZZ_REQUESTS (default 1500) requests, seeded by FUZZ_SEED (default 1)
  */

@@ -19,7 +19,7 @@ async function postJson(url: string, body: unknown): Promise<{ reply: Record<str
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
   const reply = (await response.json()) as Record<string, unknown>;
   const ms = performance.now() - started;
-  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${String(reply.message)}`);
+  if (!response.ok) throw new Error(`${url} returned ${response.status}: ${String(reply.message)}`);
   return { reply, ms };
 }
 

@@ -1,9 +1,9 @@
 /**
  * Symmetric eigendecomposition A = V·diag(λ)·Vᵀ, eigenvalues ascending (numpy.linalg.eigh's order).
  *
- * The input must be symmetric to within a relative tolerance; otherwise it is rejected with NOT_SYMMETRIC and the
- * largest asymmetry, unless the caller chooses how to read it: `lower` or `upper` mirrors that triangle, `average`
- * uses (A + Aᵀ)/2. One triangle is never read silently.
+ * The input must be symmetric to within a relative tolerance. Otherwise it is rejected with NOT_SYMMETRIC and the
+ * largest asymmetry, unless the caller chooses how to read it: `lower` or `upper` mirrors that triangle, and
+ * `average` uses (A + Aᵀ)/2. One triangle is never read silently.
  *
  * Sign rule: in each eigenvector the entry of largest magnitude is positive (the first on ties within 1e-12 relative).
  */
@@ -59,7 +59,9 @@ export function eigh(engine: LinalgEngine, a: Dense, symmetrize: Symmetrize, pat
       for (let j = 0; j < n; j++) {
         const lower = i >= j ? matrix.data[i * n + j]! : matrix.data[j * n + i]!;
         const upper = i <= j ? matrix.data[i * n + j]! : matrix.data[j * n + i]!;
-        out.data[i * n + j] = rule === 'lower' ? lower : rule === 'upper' ? upper : (matrix.data[i * n + j]! + matrix.data[j * n + i]!) / 2;
+        if (rule === 'lower') out.data[i * n + j] = lower;
+        else if (rule === 'upper') out.data[i * n + j] = upper;
+        else out.data[i * n + j] = (matrix.data[i * n + j]! + matrix.data[j * n + i]!) / 2;
       }
     }
     return out;

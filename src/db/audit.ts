@@ -5,7 +5,7 @@ import type { Queryable } from './database.js';
 export interface AuditEntry {
   keyId: string;
   tenant: string;
-  /** What was done, e.g. `document.read`, `collection.search`, `clinical.lookup`. */
+  /** Action performed, e.g. `document.read`, `collection.search`, `clinical.lookup`. */
   action: string;
   collection: string | null;
   /** Ids of the documents returned, in reply order. */

@@ -115,7 +115,7 @@ export async function insertCollection(tx: Queryable, collection: NewCollection)
 }
 
 /**
- * The tenant's dense collection of that name. Documents tables are reached only through an id returned here or by
+ * Finds the tenant's dense collection of that name. Documents tables are reached only through an id returned here or by
  * insertCollection, so the tenant condition in these registry queries guards the documents too. Binary fingerprint
  * collections (kind 'binary') are read by src/db/fingerprints.ts instead.
  */

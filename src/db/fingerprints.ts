@@ -96,7 +96,7 @@ export async function insertFingerprintCollection(
   return record;
 }
 
-/** The tenant's fingerprint collection of that name; the tenant condition guards its documents table too. */
+/** Finds the tenant's fingerprint collection of that name. The tenant condition guards its documents table too. */
 export async function findFingerprintCollection(db: Queryable, tenant: string, name: string): Promise<FingerprintCollectionRecord | undefined> {
   const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM collections WHERE tenant = $1 AND name = $2 AND kind = 'binary'`, [tenant, name]);
   return rows[0] ? toRecord(rows[0]) : undefined;

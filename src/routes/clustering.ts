@@ -54,7 +54,9 @@ export async function clusteringRoutes(fastify: FastifyInstance): Promise<void> 
       // The route needs `compute`; reading a collection and writing labels back also need the store's scopes.
       const principal = requirePrincipal(request);
       const body = request.body as { collection?: unknown; writeLabelsTo?: unknown };
-      const needed = body.writeLabelsTo !== undefined ? 'embeddings:write' : body.collection !== undefined ? 'embeddings:read' : undefined;
+      let needed: 'embeddings:read' | 'embeddings:write' | undefined;
+      if (body.writeLabelsTo !== undefined) needed = 'embeddings:write';
+      else if (body.collection !== undefined) needed = 'embeddings:read';
       if (needed && !principal.scopes.has(needed)) throw new DomainError('INSUFFICIENT_SCOPE', { required: needed, operation: 'POST /v1/clustering/kmeans with a collection' });
       return kmeansService(fastify.linalg, request.body, fastify.store.forTenant(principal.tenant));
     },

@@ -16,7 +16,7 @@ import { type ApiKeyRecord, findActiveApiKey, insertApiKey, listApiKeys, revokeA
 import type { Database } from '../db/database.js';
 import { DomainError } from '../errors.js';
 
-/** Who sends a request: the key's id and tenant, and what it may do. */
+/** The caller of a request: the key's id, its tenant and its scopes. */
 export interface Principal {
   keyId: string;
   tenant: string;

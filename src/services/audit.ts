@@ -39,7 +39,10 @@ function canonicalJson(value: unknown): string {
   if (value !== null && typeof value === 'object') {
     const defined = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined);
     // Code-unit order, the same on every machine (localeCompare is not).
-    const entries = defined.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = defined.sort(([a], [b]) => {
+      if (a === b) return 0;
+      return a < b ? -1 : 1;
+    });
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';

@@ -118,7 +118,7 @@ export class EmbeddingStore {
     this.tenant = tenant;
   }
 
-  /** The same store seen by `tenant`: same database, same cache. */
+  /** Returns the same store as `tenant` sees it: same database, same cache. */
   forTenant(tenant: string): EmbeddingStore {
     if (tenant === this.tenant) return this;
     return new EmbeddingStore(this.#shared.open, this.#settings, tenant, this.#shared);
@@ -146,7 +146,7 @@ export class EmbeddingStore {
     return shared.database;
   }
 
-  /** The database if it is already open, else undefined; never opens it. */
+  /** Returns the database if it is already open, else undefined; it never opens it. */
   openedDatabase(): Database | undefined {
     return this.#shared.opened;
   }
@@ -460,7 +460,7 @@ export class EmbeddingStore {
     return this.#withCollection(db, name, async (record) => ({ ...(await sampleEmbeddings(db, record.id, { ...options, filter })), record }));
   }
 
-  /** The embeddings of the given ids, as a map; ids without a document or an embedding are absent. */
+  /** Returns the embeddings of the given ids as a map. Ids without a document or an embedding are absent. */
   async embeddingsById(name: string, ids: readonly string[]): Promise<{ record: CollectionRecord; embeddings: Map<string, number[]> }> {
     const db = await this.database();
     return this.#withCollection(db, name, async (record) => ({ record, embeddings: await embeddingsById(db, record.id, ids) }));

@@ -1,6 +1,6 @@
 /**
- * Linear-algebra use cases shared by the REST routes and the GraphQL resolvers: parse the wire-format inputs,
- * check what can be checked before compute, run the operation on the worker pool, and encode the reply in the
+ * Linear-algebra use cases shared by the REST routes and the GraphQL resolvers. Each parses the wire-format
+ * inputs, checks what it can before compute, runs the operation on the worker pool, and encodes the reply in the
  * request's format (or the one `format` names).
  */
 

@@ -26,7 +26,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
   beforeAll(async () => {
     app = await makeApp();
     // Open the embedded database before serving: its start blocks the event loop for a moment, which the overload
-    // guard would otherwise answer with 503 to the page's first requests.
+    // guard would otherwise reject the page's first requests with 503.
     await app.store.database();
     baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     browser = await chromium.launch({
@@ -55,7 +55,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(points!.trim().split(/\s+/)).toHaveLength(3);
     expect(await page.textContent('#spectrum-status')).toMatch(/^rank 3; σ = /);
 
-    // Three tokens attend causally: nine cells, and the first query sees only the first key (weight exactly 1).
+    // Three tokens attend causally: nine cells, and the first query attends only to the first key (weight exactly 1).
     expect(await page.locator('#attention-plot svg g.cells rect').count()).toBe(9);
     expect(await page.textContent('#attention-status')).toBe('3×3 weights, scale 0.7071, causal topLeft');
     expect(await page.textContent('#attention-plot svg g.cells rect:first-child title')).toBe('q0 → k0: 1');
